@@ -1,0 +1,73 @@
+# Streamwise: `make demo` runs the demo site, `make test` runs the whole test suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENV := DEBUG=1 STREAMWISE_H5P_ORIGIN=http://localhost:$(PORT)
+
+.PHONY: help install install-test demo serve test test-fast lint format check-deploy assets clean
+
+help:
+	@echo "make demo   install everything, load the demo school and curriculum, serve on http://$(HOST):$(PORT)"
+	@echo "make test   install test dependencies (Chromium too) and run the whole suite"
+	@echo "            (DATABASE_URL=postgres://... make test runs it on PostgreSQL)"
+	@echo "make lint   ruff check + format check"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one, or run: make PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(PY) pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed assets
+
+# Copies the pinned npm assets the site serves into the static folder (never edited by hand).
+assets: node_modules/.installed
+	@scripts/copy-assets
+
+install-test: install
+	@scripts/ensure-chromium
+
+demo: install
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py createcachetable
+	$(DEMO_ENV) $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Serving Streamwise on http://$(HOST):$(PORT) (Ctrl-C stops the site and the task worker)."
+	@echo "Emails are written to var/mailbox/."
+	$(DEMO_ENV) scripts/run-demo $(PY) $(HOST) $(PORT)
+
+serve: demo
+
+test: install-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-deploy: install
+	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=streamwise.example \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules var streamwise/static/vendor

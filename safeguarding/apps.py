@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SafeguardingConfig(AppConfig):
+    name = "safeguarding"
+    verbose_name = _("Safeguarding")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,45 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from schools.demo import DEMO_PICTURE_PASSWORD, DEMO_PUPIL_PASSWORD, load_demo_school
+
+
+class Command(BaseCommand):
+    help = "Load the demo school (staff in every role, four classes of pupils) and print logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--skip-curriculum",
+            action="store_true",
+            help="Do not load the curriculum (lessons and quizzes) after the school.",
+        )
+
+    def handle(self, *args, skip_curriculum=False, **options):
+        logins = load_demo_school()
+        if not skip_curriculum:
+            from django.core.management import get_commands
+
+            if "load_curriculum" in get_commands():
+                call_command("load_curriculum", verbosity=options.get("verbosity", 1))
+        out = self.stdout.write
+        out(self.style.SUCCESS(f"Demo school ready: {logins.school.name}"))
+        out("")
+        out("Staff (log in at /accounts/login/):")
+        for who, email, password in logins.staff:
+            out(f"  {who:<45} {email:<28} password: {password}")
+        out("")
+        out("The DSL and deputy DSL use two-step verification. Add this secret to an")
+        out(f"authenticator app (TOTP, 6 digits, 30 s): {logins.totp_secret}")
+        out("  or print the current code with: python manage.py demo_totp")
+        if logins.recovery_codes:
+            out(f"  DSL recovery codes: {', '.join(logins.recovery_codes[:3])} …")
+        out("")
+        out("Pupils (log in at /login/pupil/ with the class code, then tap a name):")
+        for group in logins.classes:
+            secret = (
+                f"pictures {DEMO_PICTURE_PASSWORD.replace('-', ', ')}"
+                if group.age_band.uses_picture_password
+                else f"password {DEMO_PUPIL_PASSWORD}"
+            )
+            first = group.pupils.order_by("display_name").first()
+            out(f"  {group.name:<20} code {group.code}   e.g. {first}: {secret}")

@@ -1,0 +1,99 @@
+"""Who may do what, decided in one place.
+
+Views ask these functions; they never inspect roles themselves.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .models import SAFEGUARDING_ROLES, School, StaffMembership, StaffRole
+
+_CACHE_ATTR = "_streamwise_roles_by_school"
+
+
+def roles_by_school(user) -> dict[int, set[str]]:
+    """{school id: {role, …}} for a staff user; cached on the user object for the request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = {}
+        for school_id, role in StaffMembership.objects.filter(user=user).values_list(
+            "school_id", "role"
+        ):
+            cached.setdefault(school_id, set()).add(role)
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def get_pupil(user):
+    """The Pupil behind a logged-in pupil account, or None for staff and visitors."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.pupil
+    except Exception:  # RelatedObjectDoesNotExist: a staff account
+        return None
+
+
+def is_staff_member(user) -> bool:
+    return bool(roles_by_school(user))
+
+
+def has_role(user, *roles: str, school: School | None = None) -> bool:
+    for school_id, held in roles_by_school(user).items():
+        if school is not None and school.pk != school_id:
+            continue
+        if held & set(roles):
+            return True
+    return False
+
+
+def is_safeguarding_lead(user, school: School | None = None) -> bool:
+    return has_role(user, *SAFEGUARDING_ROLES, school=school)
+
+
+def staff_school(user) -> School | None:
+    """The school a staff member works in (the first, for the rare person in two)."""
+    school_ids = sorted(roles_by_school(user))
+    if not school_ids:
+        return None
+    return School.objects.get(pk=school_ids[0])
+
+
+def schools_where(user, *roles: str) -> list[int]:
+    return [sid for sid, held in roles_by_school(user).items() if held & set(roles)]
+
+
+def _require(test, *, forbidden_message: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not test(request.user):
+                raise PermissionDenied(forbidden_message)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+pupil_required = _require(
+    lambda user: get_pupil(user) is not None,
+    forbidden_message="This page is for pupils.",
+)
+staff_required = _require(is_staff_member, forbidden_message="This page is for school staff.")
+teacher_required = _require(
+    lambda user: has_role(user, StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN),
+    forbidden_message="This page is for teachers and school admins.",
+)
+school_admin_required = _require(
+    lambda user: has_role(user, StaffRole.SCHOOL_ADMIN),
+    forbidden_message="This page is for school admins.",
+)

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def _staff_nav(request):
+    from schools.models import StaffRole
+    from schools.permissions import has_role, is_safeguarding_lead
+
+    user = request.user
+    items = []
+    if has_role(user, StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN):
+        items.append((_("Classes"), "teacher_portal:home"))
+    if is_safeguarding_lead(user):
+        items.append((_("Safeguarding"), "safeguarding:home"))
+    if user.has_perm("wagtailadmin.access_admin"):
+        items.append((_("Lesson content"), "wagtailadmin_home"))
+    nav = []
+    for label, name in items:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        nav.append({"label": label, "url": url, "current": request.path.startswith(url)})
+    return nav
+
+
+def streamwise(request):
+    """Values every Streamwise template may use."""
+    context = {"site_name": getattr(settings, "WAGTAIL_SITE_NAME", "Streamwise")}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and not hasattr(user, "pupil"):
+        context["staff_nav"] = _staff_nav(request)
+    return context

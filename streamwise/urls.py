@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from schools import urls as pupil_login_urls
+from schools.views import home_for_user
+
+urlpatterns = [
+    path("login/pupil/", include(pupil_login_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("home/", home_for_user, name="home_for_user"),
+    path("learn/", include("lessons.urls")),
+    path("portal/", include("teacher_portal.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

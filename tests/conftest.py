@@ -1,0 +1,62 @@
+import pytest
+
+from schools.models import StaffRole
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def school(db):
+    return factories.SchoolFactory(name="Oakfield", slug="oakfield")
+
+
+@pytest.fixture
+def other_school(db):
+    return factories.SchoolFactory(name="Elmwood", slug="elmwood")
+
+
+@pytest.fixture
+def teacher(school):
+    return factories.staff(school, StaffRole.TEACHER)
+
+
+@pytest.fixture
+def school_admin(school):
+    return factories.staff(school, StaffRole.SCHOOL_ADMIN)
+
+
+@pytest.fixture
+def dsl(school):
+    return factories.staff(school, StaffRole.DSL)
+
+
+@pytest.fixture
+def group(school, teacher):
+    return factories.TeachingGroupFactory(
+        school=school, name="Kestrels", year_group=4, teachers=[teacher]
+    )
+
+
+@pytest.fixture
+def senior_group(school, teacher):
+    return factories.TeachingGroupFactory(
+        school=school, name="Hawks", year_group=7, teachers=[teacher]
+    )
+
+
+@pytest.fixture
+def young_pupil(group):
+    return factories.pupil(group, "Isla")
+
+
+@pytest.fixture
+def older_pupil(senior_group):
+    return factories.pupil(senior_group, "Quinn")

@@ -1,0 +1,21 @@
+"""Test settings: the real settings with DEBUG off, a fast password hasher and a local cache."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("ALLOWED_HOSTS", "*")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SECURE_COOKIES", "0")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("STREAMWISE_PLAIN_STATIC", "1")
+os.environ.setdefault("EMAIL_MODE", "console")
+
+from streamwise.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+STORAGES["default"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.InMemoryStorage",
+}
