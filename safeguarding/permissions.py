@@ -17,7 +17,10 @@ from schools.permissions import is_safeguarding_lead
 
 def session_used_mfa(request) -> bool:
     """True when this login session was confirmed with a second factor."""
-    return any(record.get("method") == "mfa" for record in get_authentication_records(request))
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
 
 
 def dsl_required(view):

@@ -175,12 +175,12 @@ class TeachingGroup(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("teacher_portal:class_detail", args=[self.pk])
+
     @property
     def age_band(self) -> AgeBand:
         return AgeBand.for_year_group(self.year_group)
-
-    def get_absolute_url(self):
-        return reverse("teacher_portal:class_detail", args=[self.pk])
 
 
 class PupilQuerySet(models.QuerySet):
@@ -253,6 +253,9 @@ class Pupil(models.Model):
     def __str__(self):
         return self.display_name
 
+    def get_absolute_url(self):
+        return reverse("teacher_portal:pupil_detail", args=[self.pk])
+
     @property
     def age_band(self) -> AgeBand:
         return AgeBand.for_year_group(self.year_group)
@@ -264,6 +267,3 @@ class Pupil(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
-
-    def get_absolute_url(self):
-        return reverse("teacher_portal:pupil_detail", args=[self.pk])

@@ -129,7 +129,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     # A database cache is shared by every process (web and worker), which login throttling needs.
     CACHES = {
@@ -146,7 +148,10 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -202,7 +207,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Email ----------------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Streamwise <no-reply@streamwise.invalid>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Streamwise <no-reply@streamwise.invalid>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MODE = os.environ.get("EMAIL_MODE", "file" if DEBUG else "smtp")
 if EMAIL_MODE == "smtp":
@@ -236,7 +243,7 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -260,7 +267,9 @@ SECURE_CSP = {
 
 # --- Streamwise -----------------------------------------------------------------------------
 STREAMWISE_ESCALATE_AFTER_MINUTES = int(os.environ.get("STREAMWISE_ESCALATE_AFTER_MINUTES", "30"))
-STREAMWISE_PUPIL_LOGIN_MAX_FAILURES = int(os.environ.get("STREAMWISE_PUPIL_LOGIN_MAX_FAILURES", "5"))
+STREAMWISE_PUPIL_LOGIN_MAX_FAILURES = int(
+    os.environ.get("STREAMWISE_PUPIL_LOGIN_MAX_FAILURES", "5")
+)
 STREAMWISE_SITE_URL = os.environ.get("STREAMWISE_SITE_URL", WAGTAILADMIN_BASE_URL)
 
 LOGGING = {

@@ -19,3 +19,12 @@ WHITENOISE_USE_FINDERS = True
 STORAGES["default"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.InMemoryStorage",
 }
+
+# A file-backed SQLite test database (one per test process) so that a real `db_worker`
+# subprocess can share it with the test; PostgreSQL tests use pytest-django's test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"streamwise-test-{os.getpid()}.sqlite3")
+    }

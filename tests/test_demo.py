@@ -1,0 +1,54 @@
+from django.core.management import call_command
+
+from schools.models import Pupil, StaffMembership, TeachingGroup
+
+
+def counts():
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model().objects.count(),
+        StaffMembership.objects.count(),
+        TeachingGroup.objects.count(),
+        Pupil.objects.count(),
+        Authenticator.objects.count(),
+        tuple(TeachingGroup.objects.values_list("code", flat=True)),
+        tuple(Pupil.objects.values_list("password_hash", flat=True)),
+    )
+
+
+def test_seed_demo_is_idempotent_and_complete(db, capsys):
+    call_command("seed_demo", "--skip-curriculum")
+    first = counts()
+    out = capsys.readouterr().out
+    call_command("seed_demo", "--skip-curriculum")
+    assert counts() == first
+    bands = {group.age_band for group in TeachingGroup.objects.all()}
+    assert len(bands) >= 2
+    assert all(group.pupils.count() >= 8 for group in TeachingGroup.objects.all())
+    for role in ("teacher", "dsl", "deputy", "admin", "editor"):
+        assert f"{role}@oakfield.example" in out
+    assert "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" in out
+    for group in TeachingGroup.objects.all():
+        assert group.code in out
+
+
+def test_demo_logins_work(client, db):
+    from django.urls import reverse
+
+    from schools.demo import DEMO_PASSWORD, DEMO_PICTURE_PASSWORD
+
+    call_command("seed_demo", "--skip-curriculum")
+    response = client.post(
+        reverse("account_login"), {"login": "teacher@oakfield.example", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    client.logout()
+    group = TeachingGroup.objects.get(year_group=1)
+    amara = group.pupils.get(display_name="Amara")
+    client.post(reverse("pupil_login"), {"code": group.code})
+    client.post(reverse("pupil_login_name"), {"pupil": amara.pk})
+    for picture in DEMO_PICTURE_PASSWORD.split("-"):
+        response = client.post(reverse("pupil_login_secret"), {"picture": picture})
+    assert response.url == reverse("learn_home")
