@@ -10,12 +10,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEBUG=1 STREAMWISE_H5P_ORIGIN=http://localhost:$(PORT)
 
-.PHONY: help install install-test demo serve test test-fast lint format check-deploy assets clean
+.PHONY: help install install-test demo serve serve-prod test test-fast lint format check-deploy assets clean
 
 help:
 	@echo "make demo   install everything, load the demo school and curriculum, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install test dependencies (Chromium too) and run the whole suite"
 	@echo "            (DATABASE_URL=postgres://... make test runs it on PostgreSQL)"
+	@echo "make serve-prod  gunicorn + db_worker + PostgreSQL on 127.0.0.1 (production settings)"
 	@echo "make lint   ruff check + format check"
 
 $(PY):
@@ -50,6 +51,10 @@ demo: install
 	$(DEMO_ENV) scripts/run-demo $(PY) $(HOST) $(PORT)
 
 serve: demo
+
+# Production-style: gunicorn + db_worker processes + PostgreSQL (DATABASE_URL), on 127.0.0.1.
+serve-prod: install
+	scripts/serve-prod
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
