@@ -13,16 +13,19 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from . import conf
 from .models import (
     Pupil,
     School,
     StaffMembership,
+    StaffRole,
     TeachingGroup,
     generate_class_code,
 )
@@ -224,3 +227,217 @@ def pupil_archive(*, pupil: Pupil) -> None:
     pupil.save(update_fields=["archived_at"])
     pupil.user.is_active = False
     pupil.user.save(update_fields=["is_active"])
+
+
+# --- School administration --------------------------------------------------------------------
+# Used by the teacher portal's school-admin pages. Safeguarding roles are deliberately not in
+# SCHOOL_ADMIN_MANAGED_ROLES: a school admin must not be able to make anyone (least of all
+# themself) a DSL, because that would open every concern record of the school.
+
+SCHOOL_ADMIN_MANAGED_ROLES = (StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN)
+
+
+def _check_teachers(*, school: School, teachers) -> None:
+    staff_ids = set(StaffMembership.objects.filter(school=school).values_list("user_id", flat=True))
+    if any(teacher.pk not in staff_ids for teacher in teachers):
+        raise ValidationError(gettext("Only staff of this school can teach its classes."))
+
+
+def _check_groups(*, school: School, teaching_groups) -> None:
+    if any(group.school_id != school.pk for group in teaching_groups):
+        raise ValidationError(gettext("A pupil can only be in classes of their own school."))
+
+
+@transaction.atomic
+def teaching_group_update(
+    *, group: TeachingGroup, name: str, year_group: int, teachers
+) -> TeachingGroup:
+    """Rename a class, change its year group and set who teaches it. The class code stays."""
+    teachers = list(teachers)
+    _check_teachers(school=group.school, teachers=teachers)
+    group.name = name.strip()
+    group.year_group = year_group
+    group.save(update_fields=["name", "year_group"])
+    group.teachers.set(teachers)
+    return group
+
+
+@transaction.atomic
+def teaching_group_archive(*, group: TeachingGroup) -> None:
+    """Archive a class: its code stops working and it leaves every list, but nothing is deleted."""
+    if group.archived_at is None:
+        group.archived_at = timezone.now()
+        group.save(update_fields=["archived_at"])
+
+
+@transaction.atomic
+def teaching_group_restore(*, group: TeachingGroup) -> None:
+    """Bring an archived class back, with the same code, pupils and teachers."""
+    group.archived_at = None
+    group.save(update_fields=["archived_at"])
+
+
+@transaction.atomic
+def pupil_update(
+    *, pupil: Pupil, display_name: str, year_group: int, teaching_groups
+) -> PupilCredentials | None:
+    """Change a pupil's name, year group and classes.
+
+    Moving into an age band that logs in differently (picture password for 4–10s, password for
+    11+) makes the old secret useless, so the pupil gets a new one: it is returned, to be shown
+    to the teacher once. Otherwise returns None.
+    """
+    teaching_groups = list(teaching_groups)
+    _check_groups(school=pupil.school, teaching_groups=teaching_groups)
+    pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    used_pictures = pupil.uses_picture_password
+    pupil.display_name = display_name.strip()
+    pupil.year_group = year_group
+    credentials = None
+    if pupil.uses_picture_password != used_pictures:
+        credentials = _set_secret(pupil)
+        pupil.failed_logins = 0
+        pupil.locked_until = None
+    pupil.save()
+    pupil.teaching_groups.set(teaching_groups)
+    return credentials
+
+
+@transaction.atomic
+def pupil_move(*, pupil: Pupil, from_group: TeachingGroup, to_group: TeachingGroup) -> None:
+    """Move a pupil from one class to another class of the same school."""
+    _check_groups(school=pupil.school, teaching_groups=[from_group, to_group])
+    pupil.teaching_groups.remove(from_group)
+    pupil.teaching_groups.add(to_group)
+
+
+def _user_by_email(email: str):
+    User = get_user_model()
+    matches = list(User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))[:2])
+    if len(matches) > 1:
+        raise ValidationError(
+            gettext(
+                "More than one account uses this email address. Ask Streamwise support for help."
+            )
+        )
+    return matches[0] if matches else None
+
+
+@transaction.atomic
+def staff_member_invite(
+    *, school: School, email: str, roles, first_name: str = "", last_name: str = ""
+) -> tuple[object, bool]:
+    """Give someone staff roles in a school, creating their account if they have none.
+
+    A new account gets an unusable password: the person sets their own from the emailed link.
+    Returns (user, created). Only SCHOOL_ADMIN_MANAGED_ROLES may be granted this way.
+    """
+    roles = set(roles)
+    if not roles or not roles <= set(SCHOOL_ADMIN_MANAGED_ROLES):
+        raise ValidationError(gettext("Choose at least one role: teacher or school admin."))
+    email = get_user_model().objects.normalize_email(email.strip())
+    user = _user_by_email(email)
+    created = user is None
+    if created:
+        user = get_user_model().objects.create(
+            username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip()
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    elif hasattr(user, "pupil"):
+        raise ValidationError(gettext("That account belongs to a pupil."))
+    for role in sorted(roles):
+        staff_role_grant(user=user, school=school, role=role)
+    return user, created
+
+
+def _school_admins(school: School) -> set[int]:
+    return set(
+        StaffMembership.objects.filter(school=school, role=StaffRole.SCHOOL_ADMIN).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def staff_roles_set(*, school: School, user, roles) -> None:
+    """Set which of SCHOOL_ADMIN_MANAGED_ROLES a staff member holds in a school.
+
+    Safeguarding roles are left as they are. A school always keeps at least one school admin.
+    Someone left with neither role is also taken off the classes they taught here.
+    """
+    roles = set(roles)
+    if not roles <= set(SCHOOL_ADMIN_MANAGED_ROLES):
+        raise ValidationError(gettext("Safeguarding roles cannot be changed here."))
+    # Lock the school's memberships so two admins cannot each demote the other at once.
+    list(StaffMembership.objects.select_for_update().filter(school=school))
+    admins = _school_admins(school)
+    if user.pk in admins and StaffRole.SCHOOL_ADMIN not in roles and not admins - {user.pk}:
+        raise ValidationError(
+            gettext(
+                "Every school needs at least one school admin. Make someone else an admin first."
+            )
+        )
+    StaffMembership.objects.filter(
+        school=school, user=user, role__in=set(SCHOOL_ADMIN_MANAGED_ROLES) - roles
+    ).delete()
+    for role in sorted(roles):
+        staff_role_grant(user=user, school=school, role=role)
+    if StaffRole.TEACHER not in roles and StaffRole.SCHOOL_ADMIN not in roles:
+        user.teaching_groups.remove(*TeachingGroup.objects.filter(school=school, teachers=user))
+
+
+@transaction.atomic
+def staff_member_remove(*, school: School, user) -> None:
+    """Take a staff member out of a school: their teacher and admin roles and their classes.
+
+    Safeguarding roles stay (they are changed by whoever manages safeguarding), as does the
+    account itself, which may belong to other schools too.
+    """
+    staff_roles_set(school=school, user=user, roles=())
+
+
+@dataclass(frozen=True)
+class NewPupil:
+    """One pupil to add with pupils_bulk_create."""
+
+    display_name: str
+    year_group: int
+    teaching_group: TeachingGroup
+
+
+@transaction.atomic
+def pupils_bulk_create(*, school: School, pupils) -> list[Pupil]:
+    """Create many pupils at once, all or nothing (a roster import), in a handful of queries.
+
+    4–10s get a picture password as usual. 11+ pupils get no password yet: a password is only
+    ever shown when it is made, so they get theirs when their login cards are printed
+    (pupil_login_reset). Hashing hundreds of passwords nobody will see would take minutes.
+    """
+    pupils = list(pupils)
+    _check_groups(school=school, teaching_groups=[new.teaching_group for new in pupils])
+    User = get_user_model()
+    users = []
+    for _new in pupils:
+        user = User(username=f"pupil-{uuid.uuid4().hex[:20]}")
+        user.set_unusable_password()
+        users.append(user)
+    users = User.objects.bulk_create(users)
+    created = []
+    for new, user in zip(pupils, users, strict=True):
+        pupil = Pupil(
+            school=school,
+            user=user,
+            display_name=new.display_name.strip(),
+            year_group=new.year_group,
+        )
+        if pupil.uses_picture_password:
+            pupil.picture_password = generate_picture_password()
+        created.append(pupil)
+    created = Pupil.objects.bulk_create(created)
+    Membership = Pupil.teaching_groups.through
+    Membership.objects.bulk_create(
+        Membership(pupil_id=pupil.pk, teachinggroup_id=new.teaching_group.pk)
+        for pupil, new in zip(created, pupils, strict=True)
+    )
+    return created

@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from schools import urls as pupil_login_urls
 from schools.views import home_for_user
+from teacher_portal.api import api as portal_api
 
 urlpatterns = [
     path("login/pupil/", include(pupil_login_urls)),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("home/", home_for_user, name="home_for_user"),
     path("learn/", include("lessons.urls")),
     path("portal/", include("teacher_portal.urls")),
+    path("api/v1/", portal_api.urls),
     path("safeguarding/", include("safeguarding.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -6,3 +6,6 @@ class TeacherPortalConfig(AppConfig):
     name = "teacher_portal"
     verbose_name = _("Teacher portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,69 @@
+"""The teacher portal's own records: API tokens for school IT.
+
+Assignments and progress views will live here too; the portal only reads other apps' models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import School
+
+API_TOKEN_PREFIX = "sw_"  # noqa: S105 - a label, not a secret
+
+
+def hash_api_token(raw: str) -> str:
+    """The stored form of a token. Tokens are long and random, so a fast hash is enough."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def for_school(self, school: School):
+        return self.filter(school=school)
+
+
+class ApiToken(models.Model):
+    """A secret that lets a school's IT systems read that school's data through the JSON API.
+
+    Only a hash is kept: the token itself is shown once, when it is made.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What it is for, e.g. “MIS sync”.")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The first characters, so staff can tell tokens apart without the secret.
+    prefix = models.CharField(max_length=12, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

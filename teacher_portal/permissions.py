@@ -1,0 +1,39 @@
+"""Who may use which part of the portal, on top of schools.permissions.
+
+Teachers and school admins use the class pages (what they see is scoped by
+`TeachingGroup.objects.visible_to` and `Pupil.objects.visible_to`); only school admins manage a
+school, and only their own.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import Http404
+
+from schools.models import School, StaffRole
+from schools.permissions import has_role, school_admin_required, schools_where
+
+
+def admin_school(user) -> School | None:
+    """The school a school admin manages (the first, for the rare admin of two schools)."""
+    school_ids = sorted(schools_where(user, StaffRole.SCHOOL_ADMIN))
+    return School.objects.filter(pk=school_ids[0]).first() if school_ids else None
+
+
+def can_manage_school(user, school: School) -> bool:
+    return has_role(user, StaffRole.SCHOOL_ADMIN, school=school)
+
+
+def school_admin_view(view):
+    """A view for school admins, called with the school they manage as `school`."""
+
+    @school_admin_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        school = admin_school(request.user)
+        if school is None:  # pragma: no cover - school_admin_required has already checked
+            raise Http404
+        return view(request, *args, school=school, **kwargs)
+
+    return wrapped

@@ -1,0 +1,158 @@
+"""Teacher portal journeys: a school admin imports a class and prints its login cards; a teacher
+opens the class; every page passes axe."""
+
+from schools.models import Pupil, StaffRole
+from tests import factories
+
+PASSWORD = "correct-horse-battery"
+
+ROSTER = (
+    "Name,Year group,Class\r\n"
+    "Isla M,Year 4,Kestrels\r\n"
+    "Jack T,Y4,Kestrels\r\n"
+    "Keira P,4,Kestrels\r\n"
+    "Quinn R,Year 7,Hawks\r\n"
+    "Jack T,Y4,Kestrels\r\n"
+    "Zed,Year 4,Narnia\r\n"
+)
+
+
+def log_out(page):
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state("load")
+
+
+def test_admin_imports_a_class_prints_login_cards_and_the_teacher_opens_it(
+    page, assert_accessible, login_staff, login_pupil, school
+):
+    admin = factories.staff(school, StaffRole.SCHOOL_ADMIN)
+    teacher = factories.staff(school, StaffRole.TEACHER)
+    kestrels = factories.TeachingGroupFactory(
+        school=school, name="Kestrels", year_group=4, teachers=[teacher]
+    )
+    factories.TeachingGroupFactory(school=school, name="Hawks", year_group=7)
+
+    login_staff(page, admin.email, PASSWORD)
+    page.wait_for_url("**/portal/")
+    assert_accessible(page, context="portal home (school admin)")
+    page.get_by_role("link", name="Import pupils from a CSV file").click()
+    assert_accessible(page, context="roster upload")
+
+    # A wrong file first: a kind message, linked to the field, and nothing lost.
+    page.get_by_label("CSV file").set_input_files(
+        files=[
+            {
+                "name": "pupils.xlsx",
+                "mimeType": "application/vnd.ms-excel",
+                "buffer": b"PK\x03\x04xx",
+            }
+        ]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    assert page.get_by_text("looks like an Excel workbook").is_visible()
+    assert_accessible(page, context="roster upload with an error")
+
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "pupils.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("heading", name="Check the import").wait_for()
+    assert page.get_by_text("4 pupils will be added").is_visible()
+    assert page.get_by_text("Same name as row 3").is_visible()
+    assert page.get_by_text("There is no class called “Narnia”").is_visible()
+    assert_accessible(page, context="roster preview")
+    assert not Pupil.objects.exists()
+
+    page.get_by_role("button", name="Add 4 pupils").click()
+    page.get_by_role("heading", name="Pupils imported").wait_for()
+    assert Pupil.objects.filter(school=school).count() == 4
+    assert_accessible(page, context="roster import done")
+
+    # Login cards for the young class: class code, names and picture passwords.
+    page.get_by_role("link", name="Login cards for Kestrels").click()
+    page.get_by_role("heading", name="Login cards", level=1).wait_for()
+    assert page.get_by_text(kestrels.code).first.is_visible()
+    for name in ("Isla M", "Jack T", "Keira P"):
+        assert page.get_by_role("heading", name=name).is_visible()
+    assert page.get_by_role("button", name="Print cards").is_visible()
+    assert_accessible(page, context="login cards (pictures)")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.get_by_role("button", name="Print cards").is_visible()
+    assert page.get_by_role("heading", name="Isla M").is_visible()
+    page.emulate_media(media="screen")
+
+    # Login cards for the older class need new passwords, made with a confirmation.
+    page.goto("/portal/")
+    page.get_by_role("link", name="Hawks").click()
+    page.get_by_role("link", name="Login cards").click()
+    assert page.get_by_text("1 pupil needs a new password").is_visible()
+    page.get_by_role("button", name="Make new passwords and print cards").click()
+    assert page.get_by_text("Tick the box to confirm").is_visible()
+    assert_accessible(page, context="login cards, confirmation missing")
+    page.get_by_label("Yes, make new passwords").check()
+    page.get_by_role("button", name="Make new passwords and print cards").click()
+    assert page.get_by_text("1 pupil has a new password").is_visible()
+    quinn_password = page.locator(".login-card__password").inner_text()
+    assert_accessible(page, context="login cards (new passwords)")
+    log_out(page)
+
+    # Pupils log in with what is on their cards (the pupil pages are the lessons app's).
+    isla = Pupil.objects.get(display_name="Isla M")
+    login_pupil(page, code=kestrels.code, name="Isla M", pictures=isla.picture_password.split("-"))
+    page.context.clear_cookies()
+    hawks_code = Pupil.objects.get(display_name="Quinn R").teaching_groups.get().code
+    login_pupil(page, code=hawks_code, name="Quinn R", password=quinn_password)
+    page.context.clear_cookies()
+
+    # The class teacher sees the class and its new pupils.
+    login_staff(page, teacher.email, PASSWORD)
+    page.wait_for_url("**/portal/")
+    page.get_by_role("link", name="Kestrels").click()
+    for name in ("Isla M", "Jack T", "Keira P"):
+        assert page.get_by_role("link", name=name).is_visible()
+    assert not page.get_by_role("link", name="Edit class").is_visible()
+    assert_accessible(page, context="class page (teacher)")
+
+
+def test_school_admin_pages_pass_axe(page, assert_accessible, login_staff, school, group):
+    admin = factories.staff(school, StaffRole.SCHOOL_ADMIN)
+    pupil = factories.pupil(group, "Isla").pupil
+    login_staff(page, admin.email, PASSWORD)
+    pages = [
+        ("/portal/school/classes/", "school classes"),
+        ("/portal/school/classes/add/", "add a class"),
+        (f"/portal/school/classes/{group.pk}/edit/", "edit a class"),
+        (f"/portal/school/classes/{group.pk}/archive/", "archive a class"),
+        ("/portal/school/pupils/", "school pupils"),
+        ("/portal/school/pupils/add/", "add a pupil"),
+        (f"/portal/school/pupils/{pupil.pk}/edit/", "edit a pupil"),
+        (f"/portal/school/pupils/{pupil.pk}/move/", "move a pupil"),
+        (f"/portal/pupils/{pupil.pk}/", "pupil page (admin)"),
+        ("/portal/school/staff/", "staff"),
+        ("/portal/school/staff/add/", "add staff"),
+        (f"/portal/school/staff/{admin.pk}/", "staff roles"),
+        ("/portal/school/api-tokens/", "API tokens"),
+    ]
+    for url, context in pages:
+        page.goto(url)
+        assert_accessible(page, context=context)
+
+    # Forms with errors stay accessible: errors are linked to their fields.
+    page.goto("/portal/school/classes/add/")
+    page.get_by_role("button", name="Add class").click()
+    assert page.get_by_text("This field is required.").first.is_visible()
+    assert_accessible(page, context="add a class, with errors")
+
+    page.goto("/portal/school/staff/add/")
+    page.get_by_label("Email address").fill("new.teacher@school.example")
+    page.get_by_label("Teacher").check()
+    page.get_by_role("button", name="Add staff member").click()
+    assert page.get_by_text("We've emailed them a link").is_visible()
+    assert_accessible(page, context="staff list after adding")
+
+    page.goto("/portal/school/api-tokens/")
+    page.get_by_label("Token name").fill("MIS sync")
+    page.get_by_role("button", name="Make token").click()
+    assert page.locator("code.token").inner_text().startswith("sw_")
+    assert_accessible(page, context="API token shown once")
