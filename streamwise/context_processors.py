@@ -11,6 +11,8 @@ def _staff_nav(request):
     items = []
     if has_role(user, StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN):
         items.append((_("Classes"), "teacher_portal:home"))
+    if has_role(user, StaffRole.SCHOOL_ADMIN):
+        items.append((_("School"), "teacher_portal:school_classes"))
     if is_safeguarding_lead(user):
         items.append((_("Safeguarding"), "safeguarding:home"))
     if user.has_perm("wagtailadmin.access_admin"):
@@ -22,6 +24,11 @@ def _staff_nav(request):
         except NoReverseMatch:
             continue
         nav.append({"label": label, "url": url, "current": request.path.startswith(url)})
+    # Only the most specific matching item is the current page ("/portal/school/" not "/portal/").
+    current = [item for item in nav if item["current"]]
+    for item in current[:-1]:
+        if any(other["url"].startswith(item["url"]) for other in current if other is not item):
+            item["current"] = False
     return nav
 
 
