@@ -1,0 +1,570 @@
+"""Build the lesson library from the curriculum files in `lessons/curriculum/`.
+
+The file format is described in `lessons/curriculum/README.md`. Loading is idempotent: modules
+and lessons are matched by slug, StreamField block ids are derived from the slugs and activity
+ids (uuid5), so re-running updates pages in place, publishes a revision only when something
+changed, and keeps every pupil's progress and answers attached to the same activities.
+
+Safety rules are checked before anything is written (`safety_problems`): every lesson has
+ground rules and ends with help and signposting, and the 4–7 module uses none of the words that
+must never appear for that band. A file that breaks them is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import escape
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
+
+from schools.models import AgeBand
+
+from .models import KeyStage, LessonLibraryPage, LessonPage, ModulePage
+
+CURRICULUM_DIR = Path(__file__).resolve().parent / "curriculum"
+
+# Never change: block ids (and so pupils' stored answers) are derived from it.
+BLOCK_ID_NAMESPACE = uuid.UUID("6f1c1a0e-5b8e-4c55-9d7a-2f4f3b1e9c41")
+
+LIBRARY_SLUG = "lessons"
+LIBRARY_TITLE = "Streamwise: staying safe on live streams"
+LIBRARY_INTRO = (
+    "<p>Short, interactive lessons about live-streaming for ages 4 to 16, with a module for "
+    "each age group. Pupils log in with their class code; teachers can preview every lesson.</p>"
+)
+
+# Words that must never appear anywhere in the 4–7 module (lessons/curriculum/README.md).
+BANNED_WORDS = {
+    AgeBand.AGES_4_7.value: [
+        *("offender", "predator", "groom", "grooming", "abuse", "abuser", "sex", "sexual"),
+        *("nude", "naked", "body", "bodies", "blackmail", "sextortion", "money", "cash"),
+        *("tips", "kidnap", "porn", "kill", "die", "dead", "rape", "police"),
+    ]
+}
+
+ACTIVITY_TYPES = {"what_would_you_do", "sort_it", "spot_the_signs", "true_or_false", "reveal_cards"}
+CONTENT_TYPES = {"text", "story", "key_message", "help"}
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class CurriculumError(Exception):
+    """A curriculum file that cannot be loaded; the message says which file and where."""
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- Reading and checking files --------------------------------------------------------------
+
+
+def curriculum_files(directory: Path | None = None) -> list[Path]:
+    directory = Path(directory or CURRICULUM_DIR)
+    return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+
+
+def read_curriculum_file(path: Path) -> tuple[dict, str]:
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise CurriculumError(f"{path.name}: not valid YAML ({error})") from error
+    if not isinstance(data, dict) or not isinstance(data.get("module"), dict):
+        raise CurriculumError(f"{path.name}: expected a `module:` section and `lessons:`")
+    return data, text
+
+
+def banned_words_in(text: str, age_band: str) -> list[str]:
+    """Words from the band's never-list that appear in `text` (case-insensitive, whole words)."""
+    found = []
+    for word in BANNED_WORDS.get(age_band, ()):
+        if re.search(rf"\b{re.escape(word)}\b", text, flags=re.IGNORECASE):
+            found.append(word)
+    return found
+
+
+def _blocks_of(step: Any) -> list:
+    blocks = step.get("blocks") if isinstance(step, dict) else None
+    return blocks if isinstance(blocks, list) else []
+
+
+def safety_problems(data: dict, text: str, *, name: str) -> list[str]:
+    """Rules no lesson may break: ground rules, help at the end, and the band's never-words."""
+    problems = []
+    module = data.get("module") or {}
+    for word in banned_words_in(text, str(module.get("age_band", ""))):
+        problems.append(f"{name}: uses “{word}”, which must never appear for ages 4–7")
+    for lesson in data.get("lessons") or []:
+        where = f"{name} › {lesson.get('slug', '?')}"
+        rules = lesson.get("ground_rules")
+        if not isinstance(rules, list) or not [r for r in rules if str(r).strip()]:
+            problems.append(f"{where}: has no ground rules")
+        steps = lesson.get("steps") or []
+        if not steps or not any(
+            isinstance(b, dict) and b.get("type") == "help" for b in _blocks_of(steps[-1])
+        ):
+            problems.append(f"{where}: the last step has no help and signposting block")
+    return problems
+
+
+def coverage_problems(data: dict, *, name: str) -> list[str]:
+    """The curriculum's shape: four or more lessons, each with two activities of two types."""
+    problems = []
+    lessons = data.get("lessons") or []
+    if len(lessons) < 4:
+        problems.append(f"{name}: has {len(lessons)} lessons; a module needs at least four")
+    for lesson in lessons:
+        types = [
+            block.get("type")
+            for step in lesson.get("steps") or []
+            for block in _blocks_of(step)
+            if isinstance(block, dict) and block.get("type") in ACTIVITY_TYPES
+        ]
+        if len(types) < 2 or len(set(types)) < 2:
+            problems.append(
+                f"{name} › {lesson.get('slug', '?')}: needs at least two activities of two types"
+            )
+    return problems
+
+
+# --- Turning YAML into page fields ---------------------------------------------------------
+
+
+def block_id(*parts: object) -> str:
+    """A stable StreamField block id for a place in the curriculum."""
+    return str(uuid.uuid5(BLOCK_ID_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def rich_text(text: str) -> str:
+    """Plain paragraphs (blank-line separated) with **bold**, as Wagtail rich text HTML."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(text or "").strip()) if p.strip()]
+    html = []
+    for paragraph in paragraphs:
+        escaped = str(escape(paragraph))
+        escaped = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", escaped)
+        escaped = "<br/>".join(line.strip() for line in escaped.splitlines())
+        html.append(f"<p>{escaped}</p>")
+    return "".join(html)
+
+
+class _Reader:
+    """Reads one lesson's YAML, raising CurriculumError that says exactly where."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def fail(self, message: str):
+        raise CurriculumError(f"{self.where}: {message}")
+
+    def get(self, mapping: Any, key: str, kind: type | tuple = str, *, required: bool = True):
+        if not isinstance(mapping, dict):
+            self.fail(f"expected a mapping with `{key}`")
+        value = mapping.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(f"missing `{key}`")
+            return None
+        if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, kind):
+            self.fail(f"`{key}` has the wrong type")
+        return value.strip() if isinstance(value, str) else value
+
+    def items(self, mapping: Any, key: str) -> list:
+        value = self.get(mapping, key, list)
+        if not value:
+            self.fail(f"`{key}` is empty")
+        return value
+
+
+def _list_value(items: list, parent_id: str, name: str) -> list[dict]:
+    return [
+        {"type": "item", "value": value, "id": block_id(parent_id, name, index)}
+        for index, value in enumerate(items)
+    ]
+
+
+def _activity_value(block: dict, bid: str, r: _Reader) -> dict:
+    kind = block["type"]
+    if kind == "what_would_you_do":
+        scenes = []
+        for scene in r.items(block, "scenes"):
+            choices = [
+                {
+                    "text": r.get(choice, "text"),
+                    "safe": bool(r.get(choice, "safe", bool, required=False)),
+                    "feedback": r.get(choice, "feedback"),
+                    "next": r.get(choice, "next", required=False) or "",
+                }
+                for choice in r.items(scene, "choices")
+            ]
+            skey = r.get(scene, "id")
+            scenes.append(
+                {
+                    "key": skey,
+                    "text": r.get(scene, "text"),
+                    "question": r.get(scene, "question"),
+                    "choices": _list_value(choices, bid, f"scene-{skey}-choices"),
+                }
+            )
+        return {"required": True, "scenes": _list_value(scenes, bid, "scenes")}
+    if kind == "sort_it":
+        groups = [
+            {"key": r.get(g, "key"), "label": r.get(g, "label")} for g in r.items(block, "groups")
+        ]
+        cards = [
+            {"text": r.get(c, "text"), "group": r.get(c, "group"), "feedback": r.get(c, "feedback")}
+            for c in r.items(block, "cards")
+        ]
+        return {
+            "required": True,
+            "prompt": r.get(block, "prompt"),
+            "groups": _list_value(groups, bid, "groups"),
+            "cards": _list_value(cards, bid, "cards"),
+        }
+    if kind == "spot_the_signs":
+        messages = [
+            {
+                "author": r.get(m, "author"),
+                "text": r.get(m, "text"),
+                "warning": bool(r.get(m, "warning", bool, required=False)),
+                "explanation": r.get(m, "explanation"),
+            }
+            for m in r.items(block, "messages")
+        ]
+        return {
+            "required": True,
+            "prompt": r.get(block, "prompt"),
+            "streamer": r.get(block, "streamer"),
+            "messages": _list_value(messages, bid, "messages"),
+        }
+    if kind == "true_or_false":
+        statements = []
+        for s in r.items(block, "statements"):
+            answer = s.get("answer") if isinstance(s, dict) else None
+            if not isinstance(answer, bool):
+                r.fail("each statement needs `answer: true` or `answer: false`")
+            statements.append(
+                {"text": r.get(s, "text"), "answer": answer, "feedback": r.get(s, "feedback")}
+            )
+        return {"required": True, "statements": _list_value(statements, bid, "statements")}
+    # reveal_cards
+    cards = [
+        {"front": r.get(c, "front"), "back": r.get(c, "back")} for c in r.items(block, "cards")
+    ]
+    return {
+        "required": True,
+        "prompt": r.get(block, "prompt"),
+        "cards": _list_value(cards, bid, "cards"),
+    }
+
+
+def _content_value(block: dict, r: _Reader) -> Any:
+    kind = block["type"]
+    if kind == "text":
+        return rich_text(r.get(block, "text"))
+    if kind == "story":
+        return {"character": r.get(block, "character"), "text": rich_text(r.get(block, "text"))}
+    if kind == "key_message":
+        return {"text": r.get(block, "text")}
+    return {"text": r.get(block, "text", required=False) or ""}  # help
+
+
+def lesson_body(module_slug: str, lesson: dict, *, where: str) -> list[dict]:
+    """The raw StreamField data for a lesson's steps, with deterministic block ids."""
+    slug = lesson["slug"]
+    steps, seen_activities = [], set()
+    for number, step in enumerate(_Reader(where).items(lesson, "steps"), start=1):
+        r = _Reader(f"{where} › step {number}")
+        content = []
+        for index, block in enumerate(r.items(step, "blocks")):
+            kind = r.get(block, "type")
+            if kind in ACTIVITY_TYPES:
+                activity_id = r.get(block, "id")
+                if not SLUG_RE.match(activity_id):
+                    r.fail(f"activity id “{activity_id}” must be lowercase-with-dashes")
+                if activity_id in seen_activities:
+                    r.fail(f"activity id “{activity_id}” is used twice in this lesson")
+                seen_activities.add(activity_id)
+                bid = block_id(module_slug, slug, "activity", activity_id)
+                ar = _Reader(f"{where} › {activity_id}")
+                content.append({"type": kind, "value": _activity_value(block, bid, ar), "id": bid})
+            elif kind in CONTENT_TYPES:
+                bid = block_id(module_slug, slug, "step", number, "block", index)
+                content.append({"type": kind, "value": _content_value(block, r), "id": bid})
+            else:
+                r.fail(f"unknown block type “{kind}”")
+        steps.append(
+            {
+                "type": "step",
+                "value": {"title": r.get(step, "title"), "content": content},
+                "id": block_id(module_slug, slug, "step", number),
+            }
+        )
+    return steps
+
+
+def _strings_stream(items: Any, block_type: str, parent_id: str, r: _Reader) -> list[dict]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        r.fail(f"expected a list of {block_type}s")
+    return [
+        {"type": block_type, "value": str(text).strip(), "id": block_id(parent_id, block_type, i)}
+        for i, text in enumerate(items)
+    ]
+
+
+# --- Writing pages ---------------------------------------------------------------------------
+
+
+def _normalised(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _field_state(page: Page, names: list[str]) -> str:
+    state = {}
+    for name in names:
+        model_field = page._meta.get_field(name)
+        value = getattr(page, name)
+        if hasattr(model_field, "stream_block"):
+            value = model_field.get_prep_value(value)
+        state[name] = value
+    return _normalised(state)
+
+
+def _validate_streams(page: Page, names: list[str], where: str) -> None:
+    for name in names:
+        stream_block = page._meta.get_field(name).stream_block
+        try:
+            stream_block.clean(stream_block.to_python(json.loads(json.dumps(page_raw(page, name)))))
+        except ValidationError as error:
+            detail = error.as_json_data() if hasattr(error, "as_json_data") else error.messages
+            raise CurriculumError(f"{where}: {name} is not valid: {_normalised(detail)}") from error
+
+
+def page_raw(page: Page, name: str) -> Any:
+    return page._meta.get_field(name).get_prep_value(getattr(page, name))
+
+
+def _save_page(parent: Page, page_class, slug: str, values: dict, where: str, report) -> Page:
+    """Create or update one page under `parent`; publish a revision only if something changed."""
+    page = page_class.objects.child_of(parent).filter(slug=slug).first()
+    names = list(values)
+    if page is None:
+        if Page.objects.child_of(parent).filter(slug=slug).exists():
+            raise CurriculumError(f"{where}: a different kind of page already uses “{slug}”")
+        page = page_class(slug=slug, **values)
+        _validate_streams(page, [n for n in names if n in _STREAM_FIELDS], where)
+        parent.add_child(instance=page)
+        page.save_revision(log_action=False).publish(log_action=False)
+        report.created.append(where)
+        return page
+    before = _field_state(page, names)
+    for name, value in values.items():
+        setattr(page, name, value)
+    if _field_state(page, names) == before and page.live and not page.has_unpublished_changes:
+        report.unchanged.append(where)
+        return page
+    _validate_streams(page, [n for n in names if n in _STREAM_FIELDS], where)
+    page.save_revision(log_action=False).publish(log_action=False)
+    report.updated.append(where)
+    return page
+
+
+_STREAM_FIELDS = {"learning_outcomes", "ground_rules", "body"}
+
+
+def _ensure_library(report: LoadReport, *, make_site_root: bool) -> LessonLibraryPage:
+    library = LessonLibraryPage.objects.first()
+    if library is None:
+        root = _tree_root()
+        slug = LIBRARY_SLUG
+        if Page.objects.child_of(root).filter(slug=slug).exists():
+            slug = f"{LIBRARY_SLUG}-library"
+        library = LessonLibraryPage(title=LIBRARY_TITLE, slug=slug, intro=LIBRARY_INTRO)
+        root.add_child(instance=library)
+        library.save_revision(log_action=False).publish(log_action=False)
+        report.created.append("library")
+    _site_root_update(library, report, force=make_site_root)
+    return library
+
+
+def _tree_root() -> Page:
+    """The page tree's root, created if the database has none (Wagtail's initial data flushed)."""
+    root = Page.get_first_root_node()
+    if root is None:
+        try:
+            Locale.get_default()
+        except Locale.DoesNotExist:
+            Locale.objects.create(
+                language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+            )
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
+def _is_stock_welcome_page(page: Page) -> bool:
+    """Wagtail's "Welcome to your new Wagtail site!" page: a plain Page at the top level."""
+    return page.specific_class is Page and page.depth == 2
+
+
+def _site_root_update(library: LessonLibraryPage, report: LoadReport, *, force: bool) -> None:
+    """Make the library the default site's home page, replacing Wagtail's welcome page.
+
+    A site whose home page is something an editor built is left alone unless `force` is set
+    (as a plugin, Streamwise does not take over someone else's home page uninvited).
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=library, is_default_site=True)
+        return
+    if site.root_page_id == library.pk:
+        return
+    old_root = site.root_page
+    if not (force or _is_stock_welcome_page(old_root)):
+        report.warnings.append(
+            f"The default site's home page is “{old_root.title}”, so the lesson library was not "
+            "made the home page (use --site-root to do that)."
+        )
+        return
+    site.root_page = library
+    site.save()
+    if (
+        _is_stock_welcome_page(old_root)
+        and old_root.is_leaf()
+        and not Site.objects.filter(root_page=old_root).exists()
+    ):
+        old_root.delete()
+
+
+def _module_values(module: dict, r: _Reader) -> dict:
+    band = r.get(module, "age_band")
+    if band not in AgeBand.values:
+        r.fail(f"age_band must be one of {', '.join(AgeBand.values)}")
+    key_stage = r.get(module, "key_stage")
+    if key_stage not in KeyStage.values:
+        r.fail(f"key_stage must be one of {', '.join(KeyStage.values)}")
+    slug = module["slug"]
+    return {
+        "title": r.get(module, "title"),
+        "age_band": band,
+        "key_stage": key_stage,
+        "summary": r.get(module, "summary"),
+        "learning_outcomes": _strings_stream(
+            module.get("learning_outcomes"), "outcome", block_id(slug, "outcomes"), r
+        ),
+        "estimated_minutes": int(r.get(module, "estimated_minutes", int)),
+        "teacher_notes": rich_text(r.get(module, "teacher_notes", required=False) or ""),
+    }
+
+
+def _lesson_values(module_slug: str, lesson: dict, r: _Reader) -> dict:
+    slug = lesson["slug"]
+    topics = lesson.get("topics") or []
+    if not isinstance(topics, list) or not all(isinstance(t, int) and 1 <= t <= 8 for t in topics):
+        r.fail("topics must be a list of numbers from 1 to 8")
+    return {
+        "title": r.get(lesson, "title"),
+        "intro": r.get(lesson, "intro"),
+        "estimated_minutes": int(r.get(lesson, "estimated_minutes", int)),
+        "topics": ",".join(str(t) for t in topics),
+        "learning_outcomes": _strings_stream(
+            lesson.get("learning_outcomes"), "outcome", block_id(module_slug, slug, "outcomes"), r
+        ),
+        "ground_rules": _strings_stream(
+            r.items(lesson, "ground_rules"), "rule", block_id(module_slug, slug, "rules"), r
+        ),
+        "body": lesson_body(module_slug, lesson, where=r.where),
+    }
+
+
+def _band_position(data: dict) -> int:
+    band = str((data.get("module") or {}).get("age_band", ""))
+    return AgeBand.values.index(band) if band in AgeBand.values else len(AgeBand.values)
+
+
+def _order_children(parent: Page, slugs: list[str]) -> None:
+    """Put the lessons in the order the file lists them (moving pages only when needed)."""
+    current = list(parent.get_children().values_list("slug", flat=True))
+    listed = [s for s in current if s in slugs]
+    if listed == slugs:
+        return
+    for slug in slugs:
+        page = parent.get_children().get(slug=slug)
+        page.move(parent, pos="last-child")
+
+
+@transaction.atomic
+def curriculum_load(*, directory: Path | None = None, make_site_root: bool = False) -> LoadReport:
+    """Create or update the library, modules and lessons from the curriculum files.
+
+    Raises CurriculumError (and writes nothing) if any file is malformed or breaks a safety rule.
+    The `quiz:` section of each lesson is left for the quizzes app to load.
+    """
+    report = LoadReport()
+    files = curriculum_files(directory)
+    parsed = []
+    problems = []
+    for path in files:
+        data, text = read_curriculum_file(path)
+        problems += safety_problems(data, text, name=path.name)
+        parsed.append((path, data))
+    if problems:
+        raise CurriculumError("Curriculum refused:\n  " + "\n  ".join(problems))
+    parsed.sort(key=lambda item: _band_position(item[1]))
+
+    library = _ensure_library(report, make_site_root=make_site_root)
+    seen_modules: list[str] = []
+    for path, data in parsed:
+        module = data["module"]
+        r = _Reader(path.name)
+        slug = r.get(module, "slug")
+        if not SLUG_RE.match(slug) or slug in seen_modules:
+            r.fail(f"module slug “{slug}” must be unique and lowercase-with-dashes")
+        seen_modules.append(slug)
+        module_page = _save_page(library, ModulePage, slug, _module_values(module, r), slug, report)
+        lesson_slugs = []
+        lessons = data.get("lessons")
+        if not isinstance(lessons, list) or not lessons:
+            r.fail("`lessons:` is empty")
+        for lesson in lessons:
+            name = lesson.get("slug", "?") if isinstance(lesson, dict) else "?"
+            lr = _Reader(f"{path.name} › {name}")
+            lesson_slug = lr.get(lesson, "slug")
+            if not SLUG_RE.match(lesson_slug) or lesson_slug in lesson_slugs:
+                lr.fail(f"lesson slug “{lesson_slug}” must be unique and lowercase-with-dashes")
+            lesson_slugs.append(lesson_slug)
+            _save_page(
+                module_page,
+                LessonPage,
+                lesson_slug,
+                _lesson_values(slug, lesson, lr),
+                f"{slug}/{lesson_slug}",
+                report,
+            )
+        _order_children(module_page, lesson_slugs)
+        extra = (
+            LessonPage.objects.child_of(module_page)
+            .exclude(slug__in=lesson_slugs)
+            .values_list("slug", flat=True)
+        )
+        report.warnings += [
+            f"{slug}/{extra_slug}: not in {path.name}; left as it is" for extra_slug in extra
+        ]
+    _order_children(library, seen_modules)
+    return report

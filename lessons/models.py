@@ -1,0 +1,481 @@
+"""Lesson pages (library → module → lesson) and what pupils do with them.
+
+The page tree is plain Wagtail content, edited in the admin or built from the curriculum files
+by `load_curriculum`. Progress and answers are ordinary models keyed by pupil and lesson page;
+they are only ever written through `lessons.services`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+from http import HTTPMethod
+
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    validate_comma_separated_integer_list,
+)
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks as wagtail_blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from schools.models import AgeBand, Pupil
+
+from .blocks import ActivityBlock, LessonBodyBlock
+from .completion import ActivityAnswered, CompletionRequirement, StepReached
+
+AGE_BAND_ORDER = [band.value for band in AgeBand]
+
+
+class KeyStage(models.TextChoices):
+    EYFS_KS1 = "EYFS/KS1", _("EYFS and Key Stage 1")
+    KS2 = "KS2", _("Key Stage 2")
+    KS3 = "KS3", _("Key Stage 3")
+    KS4 = "KS4", _("Key Stage 4")
+
+
+class Topic(models.IntegerChoices):
+    """The topic list the curriculum covers (see the curriculum brief)."""
+
+    GOING_LIVE = 1, _("Going live")
+    PEOPLE_WHO_PRETEND = 2, _("People who pretend")
+    GIFTS_TIPS_POINTS = 3, _("Gifts, tips and points")
+    REQUESTS_THAT_GROW = 4, _("Requests that grow")
+    RECORDING_AND_BLACKMAIL = 5, _("Recording and blackmail")
+    AGE_RULES_AND_SETTINGS = 6, _("Age rules and settings")
+    BLOCK_REPORT_TELL = 7, _("Block, report, tell")
+    LOOKING_OUT_FOR_FRIENDS = 8, _("Looking out for friends")
+
+
+def _outcomes_field(**kwargs):
+    return StreamField(
+        [("outcome", wagtail_blocks.CharBlock(label=_("Outcome"), max_length=200))],
+        blank=True,
+        verbose_name=_("learning outcomes"),
+        help_text=_("Short sentences that start “I can…” or “I know…”."),
+        **kwargs,
+    )
+
+
+# --- Pages -------------------------------------------------------------------------------
+
+
+class LessonLibraryPage(Page):
+    """The course site's home page: every module, grouped by age band. Public."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["lessons.ModulePage"]
+    max_count = 1
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
+    template = "lessons/lesson_library_page.html"
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("lesson library")
+
+    def modules_by_band(self) -> list[tuple[str, list[ModulePage]]]:
+        modules = ModulePage.objects.child_of(self).live().order_by("path")
+        grouped: dict[str, list[ModulePage]] = {}
+        for module in modules:
+            grouped.setdefault(module.age_band, []).append(module)
+        return [(band, grouped[band]) for band in AGE_BAND_ORDER if band in grouped]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["bands"] = [
+            (AgeBand(band).label, modules) for band, modules in self.modules_by_band()
+        ]
+        return context
+
+
+class ModulePageQuerySet(PageQuerySet):
+    def for_age_band(self, age_band: str):
+        return self.filter(age_band=age_band)
+
+    def for_pupil(self, pupil: Pupil):
+        """Modules a pupil is taught: those for their age band."""
+        return self.live().for_age_band(pupil.age_band.value)
+
+
+class ModulePage(Page):
+    """One module per age band: a sequence of lessons and notes for the teacher."""
+
+    age_band = models.CharField(_("age band"), max_length=5, choices=AgeBand.choices)
+    key_stage = models.CharField(_("key stage"), max_length=10, choices=KeyStage.choices)
+    summary = models.TextField(_("summary"), help_text=_("One or two sentences."))
+    learning_outcomes = _outcomes_field()
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=80, validators=[MinValueValidator(5)]
+    )
+    teacher_notes = RichTextField(
+        _("teacher notes"),
+        blank=True,
+        features=["bold", "italic", "ol", "ul", "link", "h3"],
+        help_text=_("How to run the module, safeguarding notes, what to do after a disclosure."),
+    )
+
+    objects = PageManager.from_queryset(ModulePageQuerySet)()
+
+    parent_page_types = ["lessons.LessonLibraryPage"]
+    subpage_types = ["lessons.LessonPage"]
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
+    template = "lessons/module_page.html"
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("age_band"), FieldPanel("key_stage"), FieldPanel("estimated_minutes")],
+            heading=_("Who it is for"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("teacher_notes"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.FilterField("age_band"),
+    ]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def lessons(self):
+        return LessonPage.objects.child_of(self).live().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import permissions
+        from .player import lesson_cards
+
+        context = super().get_context(request, *args, **kwargs)
+        pupil = permissions.get_pupil(request.user)
+        context["age_band"] = self.age_band
+        context["lesson_cards"] = lesson_cards(self.lessons(), pupil=pupil, request=request)
+        context["show_teacher_notes"] = permissions.can_preview_lessons(request.user)
+        return context
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the lesson player. Step 0 is the introduction; body steps are 1…n."""
+
+    number: int
+    id: str
+    title: str
+    children: list
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    step: int
+    block: ActivityBlock
+    value: object
+    title: str
+    child: object  # the stream child, for `{% include_block %}`
+
+    @property
+    def block_type(self) -> str:
+        return self.block.activity_type
+
+    @property
+    def is_required(self) -> bool:
+        return self.block.is_required(self.value)
+
+
+class LessonPageQuerySet(PageQuerySet):
+    def in_modules(self, modules):
+        """The live lessons of several modules, in module and lesson order (one query)."""
+        modules = list(modules)
+        if not modules:
+            return self.none()
+        condition = models.Q(pk__in=[])
+        for module in modules:
+            condition |= models.Q(path__startswith=module.path, depth=module.depth + 1)
+        return self.live().filter(condition).order_by("path")
+
+
+class LessonPage(RoutablePageMixin, Page):
+    """A lesson: an introduction with ground rules, then steps of content and activities.
+
+    The page is its own player. Its URLs are the lesson (which opens where the pupil left
+    off), `step/<n>/`, and two POST endpoints, `progress/` and `activity/<id>/`; see
+    `lessons.views` for what each does.
+    """
+
+    intro = models.TextField(_("introduction"), help_text=_("One or two sentences."))
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"),
+        default=20,
+        validators=[MinValueValidator(5), MaxValueValidator(60)],
+    )
+    topics = models.CharField(
+        _("topics"),
+        max_length=40,
+        blank=True,
+        validators=[validate_comma_separated_integer_list],
+        help_text=_("Numbers from the curriculum topic list, separated by commas, e.g. 2,7."),
+    )
+    learning_outcomes = _outcomes_field()
+    ground_rules = StreamField(
+        [("rule", wagtail_blocks.CharBlock(label=_("Ground rule"), max_length=250))],
+        verbose_name=_("ground rules"),
+        help_text=_(
+            "Shown before the lesson starts: we talk about made-up characters, you can pass, "
+            "you can talk to a trusted adult."
+        ),
+    )
+    body = StreamField(LessonBodyBlock(), verbose_name=_("steps"))
+
+    objects = PageManager.from_queryset(LessonPageQuerySet)()
+
+    parent_page_types = ["lessons.ModulePage"]
+    subpage_types: list[str] = []
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.POST]
+    template = "lessons/lesson_page.html"
+    preview_modes = [("", _("Whole lesson"))]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("topics")], heading=_("Planning")
+        ),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("ground_rules"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    # --- Structure ------------------------------------------------------------------------
+
+    @property
+    def module(self) -> ModulePage | None:
+        """The module this lesson belongs to (free when the page was reached by routing)."""
+        parent = self.get_parent()
+        if parent is None or isinstance(parent, ModulePage):
+            return parent
+        return parent.specific if parent.specific_class is ModulePage else None
+
+    @property
+    def age_band(self) -> str | None:
+        module = self.module
+        return module.age_band if module else None
+
+    @cached_property
+    def steps(self) -> list[Step]:
+        steps = []
+        for number, child in enumerate(self.body, start=1):
+            children = list(child.value["content"])
+            for block in [child, *children]:
+                # Blocks added in an unsaved admin preview have no id yet.
+                block.id = block.id or str(uuid.uuid4())
+            steps.append(
+                Step(number=number, id=child.id, title=child.value["title"], children=children)
+            )
+        return steps
+
+    @property
+    def last_step(self) -> int:
+        return len(self.steps)
+
+    @cached_property
+    def activities(self) -> dict[str, Activity]:
+        """Every activity in the lesson, by block id, in lesson order."""
+        found = {}
+        for step in self.steps:
+            for child in step.children:
+                if isinstance(child.block, ActivityBlock):
+                    found[child.id] = Activity(
+                        id=child.id,
+                        step=step.number,
+                        block=child.block,
+                        value=child.value,
+                        title=step.title,
+                        child=child,
+                    )
+        return found
+
+    @property
+    def topic_numbers(self) -> list[int]:
+        return [int(n) for n in self.topics.split(",") if n.strip()]
+
+    def completion_requirements(self) -> list[CompletionRequirement]:
+        """What a pupil must do to complete this lesson.
+
+        By default: answer every required activity and reach the last step. Override this to
+        add requirements (for example a quiz pass mark or an H5P activity, once those apps
+        exist): return the default list plus objects following
+        `lessons.completion.CompletionRequirement`.
+        """
+        requirements: list[CompletionRequirement] = [
+            ActivityAnswered(activity_id=a.id, step=a.step, label=a.title)
+            for a in self.activities.values()
+            if a.is_required
+        ]
+        requirements.append(StepReached(step=self.last_step))
+        return requirements
+
+    # --- Routes (the player); the work happens in lessons.views ---------------------------
+
+    @path("")
+    def lesson_open(self, request):
+        from . import views
+
+        return views.lesson_open(request, self)
+
+    @path("step/<int:number>/")
+    def lesson_step(self, request, number):
+        from . import views
+
+        return views.lesson_step(request, self, number)
+
+    @path("progress/")
+    def lesson_progress(self, request):
+        from . import views
+
+        return views.lesson_progress(request, self)
+
+    @path("activity/<str:activity_id>/")
+    def lesson_activity(self, request, activity_id):
+        from . import views
+
+        return views.lesson_activity(request, self, activity_id)
+
+    def serve_preview(self, request, mode_name):
+        from . import views
+
+        return views.lesson_preview(request, self)
+
+    def step_url(self, number: int, *, request=None) -> str:
+        return self.get_url(request) + self.reverse_subpage("lesson_step", args=[number])
+
+
+# --- Progress ------------------------------------------------------------------------------
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+
+
+class _PupilScopedQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Records of the pupils this user may see (see `Pupil.objects.visible_to`)."""
+        return self.filter(pupil__in=Pupil.objects.visible_to(user))
+
+    def for_pupil(self, pupil: Pupil):
+        return self.filter(pupil=pupil)
+
+
+class LessonProgressQuerySet(_PupilScopedQuerySet):
+    def completed(self):
+        return self.filter(status=ProgressStatus.COMPLETED)
+
+
+class LessonProgress(models.Model):
+    """How far one pupil has got with one lesson.
+
+    `current_step` is the furthest step reached (0 is the introduction); it never goes
+    backwards, so a stale tab cannot undo progress. A lesson once completed stays completed.
+    """
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("pupil")
+    )
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProgressStatus.choices,
+        default=ProgressStatus.NOT_STARTED,
+    )
+    current_step = models.PositiveSmallIntegerField(_("step reached"), default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    time_spent = models.DurationField(_("time spent"), default=timedelta)
+    last_active_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonProgressQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "lesson"], name="unique_lesson_progress")
+        ]
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+
+    def __str__(self):
+        return f"{self.pupil} — {self.lesson_id}: {self.get_status_display()}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == ProgressStatus.COMPLETED
+
+
+class ActivityResponseQuerySet(_PupilScopedQuerySet):
+    def answered(self):
+        return self.filter(is_complete=True)
+
+
+class ActivityResponse(models.Model):
+    """A pupil's latest answer to one activity in one lesson, as checked by the server."""
+
+    pupil = models.ForeignKey(
+        Pupil, on_delete=models.CASCADE, related_name="activity_responses", verbose_name=_("pupil")
+    )
+    lesson = models.ForeignKey(
+        LessonPage,
+        on_delete=models.CASCADE,
+        related_name="activity_responses",
+        verbose_name=_("lesson"),
+    )
+    activity_id = models.CharField(_("activity"), max_length=64)
+    activity_type = models.CharField(_("activity type"), max_length=40)
+    answer = models.JSONField(_("answer"), default=dict)
+    is_complete = models.BooleanField(_("answered"), default=False)
+    correct = models.BooleanField(_("correct"), null=True, blank=True)
+    score = models.FloatField(
+        _("score"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("From 0 to 1."),
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityResponseQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "lesson", "activity_id"], name="unique_activity_response"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=0, score__lte=1),
+                name="activity_score_between_0_and_1",
+            ),
+        ]
+        verbose_name = _("activity response")
+        verbose_name_plural = _("activity responses")
+
+    def __str__(self):
+        return f"{self.pupil} — {self.activity_type} {self.activity_id}"
