@@ -1,5 +1,7 @@
 """First journeys: a pupil, a teacher and a DSL log in, and every page they see passes axe."""
 
+from playwright.sync_api import expect
+
 from schools.models import StaffRole
 from tests import factories
 from tests.e2e.conftest import totp_now
@@ -21,7 +23,7 @@ def test_pupil_logs_in_with_a_picture_password(page, assert_accessible, login_pu
     for picture in pictures:
         page.get_by_role("button", name=picture.capitalize(), exact=True).click()
     page.wait_for_url("**/learn/")
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(page, context="pupil home")
 
 
@@ -55,10 +57,10 @@ def test_teacher_logs_in_and_sees_their_classes(page, assert_accessible, login_s
     assert_accessible(page, context="staff login")
     login_staff(page, teacher.email, PASSWORD)
     page.wait_for_url("**/portal/")
-    assert page.get_by_role("link", name="Kestrels").is_visible()
+    expect(page.get_by_role("link", name="Kestrels")).to_be_visible()
     assert_accessible(page, context="teacher portal")
     page.get_by_role("link", name="Kestrels").click()
-    assert page.get_by_role("link", name="Isla").is_visible()
+    expect(page.get_by_role("link", name="Isla")).to_be_visible()
     assert_accessible(page, context="class page")
 
 
@@ -68,7 +70,7 @@ def test_teacher_resets_a_locked_pupil_login(page, assert_accessible, login_staf
     login_staff(page, teacher.email, PASSWORD)
     page.goto(credentials.pupil.get_absolute_url())
     page.get_by_role("button", name="Reset login").click()
-    assert page.get_by_text("Isla has a new login").is_visible()
+    expect(page.get_by_text("Isla has a new login")).to_be_visible()
     assert_accessible(page, context="pupil page after reset")
     credentials.pupil.refresh_from_db()
     assert credentials.pupil.failed_logins == 0 and credentials.pupil.locked_until is None
@@ -91,7 +93,7 @@ def test_dsl_logs_in_with_mfa_and_reaches_safeguarding(
     assert_accessible(page, context="MFA code page")
     page.get_by_label("Code").fill("000000")
     page.locator("form").get_by_role("button", name="Sign In").click()
-    assert page.get_by_text("Incorrect code").is_visible()
+    expect(page.get_by_text("Incorrect code")).to_be_visible()
     page.get_by_label("Code").fill(totp_now(secret))
     page.locator("form").get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/safeguarding/")
@@ -104,5 +106,5 @@ def test_dsl_without_mfa_is_sent_to_set_it_up(page, assert_accessible, login_sta
     page.goto("/safeguarding/")
     # allauth asks for the password again before an authenticator can be added.
     assert "totp%2Factivate" in page.url or "/2fa/totp/activate/" in page.url
-    assert page.get_by_text("Safeguarding records need two-step verification").is_visible()
+    expect(page.get_by_text("Safeguarding records need two-step verification")).to_be_visible()
     assert_accessible(page, context="MFA set-up page")

@@ -1,6 +1,8 @@
 """Teacher portal journeys: a school admin imports a class and prints its login cards; a teacher
 opens the class; every page passes axe."""
 
+from playwright.sync_api import expect
+
 from schools.models import Pupil, StaffRole
 from tests import factories
 
@@ -49,7 +51,7 @@ def test_admin_imports_a_class_prints_login_cards_and_the_teacher_opens_it(
         ]
     )
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("looks like an Excel workbook").is_visible()
+    expect(page.get_by_text("looks like an Excel workbook")).to_be_visible()
     assert_accessible(page, context="roster upload with an error")
 
     page.get_by_label("CSV file").set_input_files(
@@ -57,9 +59,9 @@ def test_admin_imports_a_class_prints_login_cards_and_the_teacher_opens_it(
     )
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("heading", name="Check the import").wait_for()
-    assert page.get_by_text("4 pupils will be added").is_visible()
-    assert page.get_by_text("Same name as row 3").is_visible()
-    assert page.get_by_text("There is no class called “Narnia”").is_visible()
+    expect(page.get_by_text("4 pupils will be added")).to_be_visible()
+    expect(page.get_by_text("Same name as row 3")).to_be_visible()
+    expect(page.get_by_text("There is no class called “Narnia”")).to_be_visible()
     assert_accessible(page, context="roster preview")
     assert not Pupil.objects.exists()
 
@@ -71,28 +73,28 @@ def test_admin_imports_a_class_prints_login_cards_and_the_teacher_opens_it(
     # Login cards for the young class: class code, names and picture passwords.
     page.get_by_role("link", name="Login cards for Kestrels").click()
     page.get_by_role("heading", name="Login cards", level=1).wait_for()
-    assert page.get_by_text(kestrels.code).first.is_visible()
+    expect(page.get_by_text(kestrels.code).first).to_be_visible()
     for name in ("Isla M", "Jack T", "Keira P"):
-        assert page.get_by_role("heading", name=name).is_visible()
-    assert page.get_by_role("button", name="Print cards").is_visible()
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+    expect(page.get_by_role("button", name="Print cards")).to_be_visible()
     assert_accessible(page, context="login cards (pictures)")
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
-    assert not page.get_by_role("button", name="Print cards").is_visible()
-    assert page.get_by_role("heading", name="Isla M").is_visible()
+    expect(page.locator(".site-header")).not_to_be_visible()
+    expect(page.get_by_role("button", name="Print cards")).not_to_be_visible()
+    expect(page.get_by_role("heading", name="Isla M")).to_be_visible()
     page.emulate_media(media="screen")
 
     # Login cards for the older class need new passwords, made with a confirmation.
     page.goto("/portal/")
     page.get_by_role("link", name="Hawks").click()
     page.get_by_role("link", name="Login cards").click()
-    assert page.get_by_text("1 pupil needs a new password").is_visible()
+    expect(page.get_by_text("1 pupil needs a new password")).to_be_visible()
     page.get_by_role("button", name="Make new passwords and print cards").click()
-    assert page.get_by_text("Tick the box to confirm").is_visible()
+    expect(page.get_by_text("Tick the box to confirm")).to_be_visible()
     assert_accessible(page, context="login cards, confirmation missing")
     page.get_by_label("Yes, make new passwords").check()
     page.get_by_role("button", name="Make new passwords and print cards").click()
-    assert page.get_by_text("1 pupil has a new password").is_visible()
+    expect(page.get_by_text("1 pupil has a new password")).to_be_visible()
     quinn_password = page.locator(".login-card__password").inner_text()
     assert_accessible(page, context="login cards (new passwords)")
     log_out(page)
@@ -110,8 +112,8 @@ def test_admin_imports_a_class_prints_login_cards_and_the_teacher_opens_it(
     page.wait_for_url("**/portal/")
     page.get_by_role("link", name="Kestrels").click()
     for name in ("Isla M", "Jack T", "Keira P"):
-        assert page.get_by_role("link", name=name).is_visible()
-    assert not page.get_by_role("link", name="Edit class").is_visible()
+        expect(page.get_by_role("link", name=name)).to_be_visible()
+    expect(page.get_by_role("link", name="Edit class")).not_to_be_visible()
     assert_accessible(page, context="class page (teacher)")
 
 
@@ -141,14 +143,14 @@ def test_school_admin_pages_pass_axe(page, assert_accessible, login_staff, schoo
     # Forms with errors stay accessible: errors are linked to their fields.
     page.goto("/portal/school/classes/add/")
     page.get_by_role("button", name="Add class").click()
-    assert page.get_by_text("This field is required.").first.is_visible()
+    expect(page.get_by_text("This field is required.").first).to_be_visible()
     assert_accessible(page, context="add a class, with errors")
 
     page.goto("/portal/school/staff/add/")
     page.get_by_label("Email address").fill("new.teacher@school.example")
     page.get_by_label("Teacher").check()
     page.get_by_role("button", name="Add staff member").click()
-    assert page.get_by_text("We've emailed them a link").is_visible()
+    expect(page.get_by_text("We've emailed them a link")).to_be_visible()
     assert_accessible(page, context="staff list after adding")
 
     page.goto("/portal/school/api-tokens/")
