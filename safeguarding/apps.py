@@ -6,3 +6,6 @@ class SafeguardingConfig(AppConfig):
     name = "safeguarding"
     verbose_name = _("Safeguarding")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -8,11 +8,17 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
+from schools.models import Pupil
 from schools.permissions import is_safeguarding_lead
+
+from .models import AccessAction, Concern, Flag, lead_school_ids
+from .services import access_log_record
 
 
 def session_used_mfa(request) -> bool:
@@ -52,6 +58,46 @@ def dsl_required(view):
             return redirect(
                 reverse("mfa_reauthenticate") + "?" + urlencode({"next": request.get_full_path()})
             )
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # Safeguarding pages must not linger in a shared browser's cache or history.
+        add_never_cache_headers(response)
+        return response
 
     return wrapped
+
+
+def record_pupils(user):
+    """Pupils whose safeguarding record a user may open: every pupil, archived or not, of the
+    schools where they are a lead. (Teaching a pupil gives no access to their record.)"""
+    return Pupil.objects.filter(school_id__in=lead_school_ids(user))
+
+
+def hidden_from_non_leads(view):
+    """Answer 404 to anyone but a safeguarding lead, so guessing a case URL reveals nothing.
+
+    The attempt is written to the access log (the DSLs see who tried), then `dsl_required`
+    applies to leads as everywhere else in the area.
+    """
+    guarded = dsl_required(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not is_safeguarding_lead(user):
+            record_denied_access(request, **kwargs)
+            raise Http404
+        return guarded(request, *args, **kwargs)
+
+    return wrapped
+
+
+def record_denied_access(request, *, concern_id=None, pupil_id=None, flag_id=None, **kwargs):
+    """Log an attempt to open a safeguarding record without access (the path holds ids only)."""
+    access_log_record(
+        user=request.user,
+        action=AccessAction.DENIED,
+        concern=Concern.objects.filter(pk=concern_id).first() if concern_id else None,
+        pupil=Pupil.objects.filter(pk=pupil_id).first() if pupil_id else None,
+        flag=Flag.objects.filter(pk=flag_id).first() if flag_id else None,
+        detail=request.path,
+    )

@@ -1,0 +1,53 @@
+from django.core.checks import Error, register
+
+from . import conf
+
+
+def _positive_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+@register()
+def check_streamwise_safeguarding_settings(app_configs, **kwargs):
+    errors = []
+    for name, value in (
+        ("STREAMWISE_ESCALATE_AFTER_MINUTES", conf.escalate_after_minutes()),
+        ("STREAMWISE_SAFEGUARDING_TEXT_MAX_CHARS", conf.text_max_chars()),
+        ("STREAMWISE_SAFEGUARDING_PUPIL_TEXT_MAX_CHARS", conf.pupil_text_max_chars()),
+        ("STREAMWISE_EMAIL_RETRY_BASE_SECONDS", conf.email_retry_base_seconds()),
+        ("STREAMWISE_EMAIL_RETRY_MAX_SECONDS", conf.email_retry_max_seconds()),
+    ):
+        if not _positive_int(value):
+            errors.append(
+                Error(f"{name} must be a whole number of at least 1.", id="streamwise.E201")
+            )
+    if (
+        _positive_int(conf.email_retry_base_seconds())
+        and _positive_int(conf.email_retry_max_seconds())
+        and conf.email_retry_max_seconds() < conf.email_retry_base_seconds()
+    ):
+        errors.append(
+            Error(
+                "STREAMWISE_EMAIL_RETRY_MAX_SECONDS must not be less than "
+                "STREAMWISE_EMAIL_RETRY_BASE_SECONDS.",
+                id="streamwise.E202",
+            )
+        )
+    if not conf.site_url().startswith(("http://", "https://")):
+        errors.append(
+            Error(
+                "STREAMWISE_SITE_URL must start with http:// or https:// (it is used for the "
+                "links in safeguarding emails).",
+                id="streamwise.E203",
+            )
+        )
+    key = conf.access_log_key()
+    if not isinstance(key, str) or len(key) < 32:
+        errors.append(
+            Error(
+                "STREAMWISE_ACCESS_LOG_KEY (or SECRET_KEY) must be at least 32 characters: it "
+                "seals the safeguarding access log.",
+                id="streamwise.E204",
+            )
+        )
+    return errors

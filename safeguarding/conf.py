@@ -1,0 +1,60 @@
+"""Safeguarding settings, read at call time so sites and tests can override them.
+
+Every value is validated by the system checks in checks.py.
+"""
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+
+def escalate_after_minutes() -> int:
+    """Minutes a new concern may wait unacknowledged before it escalates."""
+    return getattr(settings, "STREAMWISE_ESCALATE_AFTER_MINUTES", 30)
+
+
+def text_max_chars() -> int:
+    """The longest text a staff member may type into one field of a concern or entry."""
+    return getattr(settings, "STREAMWISE_SAFEGUARDING_TEXT_MAX_CHARS", 10_000)
+
+
+def pupil_text_max_chars() -> int:
+    """The longest "tell us more" a pupil may send."""
+    return getattr(settings, "STREAMWISE_SAFEGUARDING_PUPIL_TEXT_MAX_CHARS", 5_000)
+
+
+def email_retry_base_seconds() -> int:
+    """The wait before the first retry of a failed email; it doubles with every attempt."""
+    return getattr(settings, "STREAMWISE_EMAIL_RETRY_BASE_SECONDS", 30)
+
+
+def email_retry_max_seconds() -> int:
+    """The longest wait between two attempts to send a safeguarding email."""
+    return getattr(settings, "STREAMWISE_EMAIL_RETRY_MAX_SECONDS", 600)
+
+
+def site_url() -> str:
+    """The address of the site, for the links in notification emails."""
+    return getattr(settings, "STREAMWISE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def quick_exit_url() -> str:
+    """Where "Hide this page" goes: STREAMWISE_QUICK_EXIT_URL if set, else our neutral
+    times-tables page, preferably mounted outside /safeguarding/ (a URL named "times_tables",
+    e.g. `path("times-tables/", safeguarding.views.quick_exit, name="times_tables")`) so that
+    nothing in the address bar hints at where the pupil was."""
+    configured = getattr(settings, "STREAMWISE_QUICK_EXIT_URL", "")
+    if configured:
+        return configured
+    try:
+        return reverse("times_tables")
+    except NoReverseMatch:
+        return reverse("safeguarding:quick_exit")
+
+
+def access_log_key() -> str:
+    """The key that seals the access log's hash chain (HMAC-SHA256).
+
+    Set STREAMWISE_ACCESS_LOG_KEY to a long random value of its own so that rotating SECRET_KEY
+    does not make old entries fail verification; without it, SECRET_KEY is used.
+    """
+    return getattr(settings, "STREAMWISE_ACCESS_LOG_KEY", "") or settings.SECRET_KEY

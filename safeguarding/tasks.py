@@ -1,0 +1,27 @@
+"""Background work for safeguarding, run by the `db_worker`.
+
+Tasks carry record ids only (never concern details) and run at a higher priority than other
+work, so a queue of report exports never holds up a DSL's notice.
+"""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+SAFEGUARDING_PRIORITY = 50
+
+
+@task(priority=SAFEGUARDING_PRIORITY)
+def delivery_send(*, delivery_id: int, token: str) -> str:
+    """Send one notification email, or schedule its retry (see services.delivery_attempt)."""
+    from .services import delivery_attempt
+
+    return delivery_attempt(delivery_id=delivery_id, token=token)
+
+
+@task(priority=SAFEGUARDING_PRIORITY)
+def concern_escalation_check(*, concern_id: int) -> bool:
+    """Escalate the concern if nobody has acknowledged it yet."""
+    from .services import concern_escalate_if_unacknowledged
+
+    return concern_escalate_if_unacknowledged(concern_id=concern_id)
