@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_ENV := DEBUG=1 STREAMWISE_H5P_ORIGIN=http://localhost:$(PORT)
+DEMO_ENV := DEBUG=1 STREAMWISE_H5P_ORIGIN=http://localhost:$(PORT) STREAMWISE_SITE_URL=http://$(HOST):$(PORT) WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT)
 
 .PHONY: help install install-test demo serve serve-prod test test-fast lint format check-deploy assets clean
 

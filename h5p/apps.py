@@ -6,3 +6,6 @@ class H5PConfig(AppConfig):
     name = "h5p"
     verbose_name = _("H5P activities")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers system checks)

@@ -4,8 +4,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from schools import urls as pupil_login_urls
 from safeguarding.views import quick_exit
+from schools import urls as pupil_login_urls
 from schools.views import home_for_user
 from teacher_portal.api import api as portal_api
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("times-tables/", quick_exit, name="times_tables"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("h5p/", include("h5p.urls")),
 ]
 
 if settings.DEBUG:

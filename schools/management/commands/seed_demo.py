@@ -17,10 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, skip_curriculum=False, **options):
         logins = load_demo_school()
         if not skip_curriculum:
-            from django.core.management import get_commands
-
-            if "load_curriculum" in get_commands():
-                call_command("load_curriculum", verbosity=options.get("verbosity", 1))
+            # Our own H5P content types and demo activities first: curriculum lessons embed them.
+            call_command("load_h5p_demo", verbosity=options.get("verbosity", 1))
+            call_command("load_curriculum", verbosity=options.get("verbosity", 1))
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo school ready: {logins.school.name}"))
         out("")
