@@ -286,5 +286,8 @@ LOGGING = {
     "loggers": {
         # Request logs carry URLs only; Streamwise never puts safeguarding details in a URL.
         "django.request": {"level": "WARNING"},
+        # One handler each, so the task worker does not add its own and print every line twice.
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
