@@ -79,6 +79,8 @@ def build_site() -> Site:
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    # Curriculum lessons embed the demo H5P activities, so they are installed first.
+    call_command("load_h5p_demo", verbosity=0, stdout=io.StringIO())
     call_command("load_curriculum", verbosity=0, stdout=io.StringIO())
 
     module = ModulePage.objects.get(slug=LESSON_MODULE)

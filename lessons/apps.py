@@ -6,3 +6,24 @@ class LessonsConfig(AppConfig):
     name = "lessons"
     verbose_name = _("Lessons")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from h5p.models import XAPIStatement
+        from h5p.signals import result_recorded
+        from quizzes.models import Attempt
+        from quizzes.signals import attempt_submitted
+
+        from . import receivers
+
+        # Quiz results count towards lesson completion (lessons listens; quizzes never knows).
+        attempt_submitted.connect(
+            receivers.quiz_attempt_submitted,
+            sender=Attempt,
+            dispatch_uid="lessons.receivers.quiz_attempt_submitted",
+        )
+        # So do H5P results, mapped to the lesson's H5P activity by their signed context id.
+        result_recorded.connect(
+            receivers.h5p_result_recorded,
+            sender=XAPIStatement,
+            dispatch_uid="lessons.receivers.h5p_result_recorded",
+        )

@@ -10,6 +10,7 @@ stored answer and the current content, so it never goes stale when an editor fix
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -21,6 +22,9 @@ from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+
+from h5p import conf as h5p_conf
+from h5p.blocks import H5PActivityBlock
 
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 STORY_FEATURES = ["bold", "italic"]
@@ -735,6 +739,91 @@ class RevealCardsBlock(ActivityBlock):
         return context
 
 
+# --- H5P activities ----------------------------------------------------------------------
+
+H5P_CONTEXT_RE = re.compile(r"^lesson:(?P<lesson>[0-9]{1,18}):(?P<activity>[A-Za-z0-9-]{1,64})$")
+
+
+def h5p_context_id(lesson_id: int, activity_id: str) -> str:
+    """The context an H5P activity in a lesson records its results under (signed by h5p)."""
+    return f"lesson:{lesson_id}:{activity_id}"
+
+
+def h5p_context_parse(context_id: str) -> tuple[int, str] | None:
+    """The lesson id and activity id in an `h5p_context_id()`, or None if it is not one."""
+    match = H5P_CONTEXT_RE.match(context_id or "")
+    if match is None:
+        return None
+    return int(match["lesson"]), match["activity"]
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+class H5PBlock(ActivityBlock, H5PActivityBlock):
+    """An H5P activity as one of the lesson's activities.
+
+    The pupil plays it in a sandboxed frame on the H5P origin (see `h5p.blocks`). It is never
+    answered through the lesson's own form: the h5p app checks and clamps the activity's score
+    and sends `h5p.signals.result_recorded`, and `lessons.receivers.h5p_result_recorded` stores
+    a finished result as this activity's answer:
+    ``{"content": "<key>", "raw": 4.0, "max": 5.0, "scaled": 0.8, "passed": false}``.
+    Answered once the activity is completed; correct when it is passed (full marks).
+    """
+
+    activity_type = "h5p"
+
+    class Meta:
+        icon = "media"
+        label = _("H5P activity")
+        template = "lessons/activities/h5p.html"
+
+    def get_h5p_context_id(self, value, parent_context) -> str:
+        """`lesson:<lesson id>:<activity id>`, so a result maps back to this activity.
+
+        Empty (results are kept by h5p but count for no lesson) in a staff preview, or where
+        the block is rendered without its lesson and activity state.
+        """
+        state = parent_context.get("state")
+        lesson = parent_context.get("lesson")
+        if state is None or getattr(state, "preview", True) or getattr(lesson, "pk", None) is None:
+            return ""
+        return h5p_context_id(lesson.pk, state.id)
+
+    def is_required(self, value) -> bool:
+        """Required like any activity, unless it cannot be played on this site (no H5P origin
+        is configured, or its content was deleted): a lesson must stay completable."""
+        return (
+            super().is_required(value)
+            and value.get("activity") is not None
+            and bool(h5p_conf.h5p_origin())
+        )
+
+    def answer_from_data(self, value, data, previous):
+        raise ActivityAnswerError(_("This activity saves your answers by itself as you play."))
+
+    def check_answer(self, value, answer):
+        answer = answer if isinstance(answer, dict) else {}
+        raw, maximum = _number(answer.get("raw")), _number(answer.get("max"))
+        passed = answer.get("passed") is True
+        return ActivityResult(
+            answer=answer,
+            is_complete=bool(answer),
+            correct=passed if answer else None,
+            score=_number(answer.get("scaled")),
+            feedback={"raw": raw, "max": maximum},
+        )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        result, _draft = _state_parts(context)
+        context["result"] = result
+        return context
+
+
 # --- Steps and the lesson body ------------------------------------------------------------
 
 
@@ -750,6 +839,7 @@ class StepContentBlock(blocks.StreamBlock):
     spot_the_signs = SpotTheSignsBlock()
     true_or_false = TrueOrFalseBlock()
     reveal_cards = RevealCardsBlock()
+    h5p = H5PBlock()
 
     class Meta:
         min_num = 1

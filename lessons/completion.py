@@ -4,6 +4,10 @@
 service (`lessons.services.lesson_completion_update`) marks a lesson complete when every one is
 met. A requirement is any object with a `label` and an `is_met(progress=…, answered=…)` method,
 so other kinds (a quiz pass mark, an H5P activity) can be added without touching the service.
+
+Completion is one-way: the service checks requirements only while a lesson is not yet complete.
+So a requirement that can stop being met (a quiz whose *latest* attempt counts, retaken with a
+worse score) can delay completion, but never undo it once reached.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.models import Attempt
+
 if TYPE_CHECKING:
+    from quizzes.models import Quiz
+
     from .models import LessonProgress
 
 
@@ -51,3 +59,26 @@ def unmet_requirements(
     requirements, *, progress: LessonProgress, answered: frozenset[str]
 ) -> list[CompletionRequirement]:
     return [r for r in requirements if not r.is_met(progress=progress, answered=answered)]
+
+
+@dataclass(frozen=True)
+class QuizPassed:
+    """The lesson's quiz: the attempt that counts reaches the quiz's pass mark.
+
+    "The attempt that counts" is the quiz's own rule (best or latest), asked of the quizzes app
+    each time, so it always matches what the pupil's result screen says. Before the lesson is
+    complete, a worse later attempt under "latest counts" means this is no longer met; after,
+    the lesson stays complete (see the module docstring).
+    """
+
+    quiz: Quiz
+    label: str = _("Pass the quiz")
+
+    def is_met(self, *, progress, answered) -> bool:
+        counted = Attempt.objects.counted_for(pupil=progress.pupil, quiz=self.quiz)
+        return counts_as_passed(counted, self.quiz)
+
+
+def counts_as_passed(counted: Attempt | None, quiz: Quiz) -> bool:
+    """Whether the attempt that counts reaches the quiz's pass mark (as it is now)."""
+    return counted is not None and counted.score is not None and counted.score >= quiz.pass_mark

@@ -8,6 +8,14 @@ changed, and keeps every pupil's progress and answers attached to the same activ
 Safety rules are checked before anything is written (`safety_problems`): every lesson has
 ground rules and ends with help and signposting, and the 4–7 module uses none of the words that
 must never appear for that band. A file that breaks them is refused.
+
+A lesson's `quiz:` section is handed to the quizzes app (`quiz_upsert_from_spec`, keyed
+"<module slug>/<lesson slug>", so a reload updates the same quiz and keeps pupils' attempts)
+and the quiz is attached to the lesson. Every quiz is checked (`quiz_spec_problems`) together
+with the safety rules, before anything is written. A lesson without `quiz:` has no quiz.
+
+An `h5p` block names an installed H5P activity by its slug (`manage.py load_h5p_demo` installs
+Streamwise's examples); a file naming one that is not installed is refused the same way.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ from django.utils.html import escape
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from h5p.models import H5PContent
+from quizzes.services import QuizSpecError, quiz_spec_problems, quiz_upsert_from_spec
 from schools.models import AgeBand
 
 from .models import KeyStage, LessonLibraryPage, LessonPage, ModulePage
@@ -54,6 +64,7 @@ BANNED_WORDS = {
 
 ACTIVITY_TYPES = {"what_would_you_do", "sort_it", "spot_the_signs", "true_or_false", "reveal_cards"}
 CONTENT_TYPES = {"text", "story", "key_message", "help"}
+H5P_TYPE = "h5p"  # an installed H5P activity; not counted among ACTIVITY_TYPES for coverage
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -137,6 +148,57 @@ def coverage_problems(data: dict, *, name: str) -> list[str]:
         if len(types) < 2 or len(set(types)) < 2:
             problems.append(
                 f"{name} › {lesson.get('slug', '?')}: needs at least two activities of two types"
+            )
+    return problems
+
+
+def _quiz_key(module_slug: str, lesson_slug: str) -> str:
+    return f"{module_slug}/{lesson_slug}"
+
+
+def quiz_problems(data: dict, *, name: str) -> list[str]:
+    """Everything wrong with the lessons' `quiz:` sections, as the quizzes app sees them."""
+    module = data.get("module") or {}
+    lessons = data.get("lessons")
+    problems = []
+    for lesson in lessons if isinstance(lessons, list) else []:
+        if not isinstance(lesson, dict) or "quiz" not in lesson:
+            continue
+        key = _quiz_key(str(module.get("slug", "?")), str(lesson.get("slug", "?")))
+        age_band = module.get("age_band")
+        problems += [
+            f"{name}: {problem}"
+            for problem in quiz_spec_problems(
+                key=key, spec=lesson["quiz"], age_band=str(age_band) if age_band else None
+            )
+        ]
+    return problems
+
+
+def h5p_problems(data: dict, *, name: str) -> list[str]:
+    """H5P blocks that name no activity, or one that is not installed here."""
+    wanted: dict[str, str] = {}
+    problems = []
+    lessons = data.get("lessons")
+    for lesson in lessons if isinstance(lessons, list) else []:
+        steps = lesson.get("steps") if isinstance(lesson, dict) else None
+        for step in steps if isinstance(steps, list) else []:
+            for block in _blocks_of(step):
+                if not isinstance(block, dict) or block.get("type") != H5P_TYPE:
+                    continue
+                where = f"{name} › {lesson.get('slug', '?')}"
+                slug = block.get("activity")
+                if not isinstance(slug, str) or not slug.strip():
+                    problems.append(f"{where}: an h5p block needs `activity: <slug>`")
+                else:
+                    wanted.setdefault(slug.strip(), where)
+    installed = set(H5PContent.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    for slug, where in wanted.items():
+        if slug not in installed:
+            problems.append(
+                f"{where}: the H5P activity “{slug}” is not installed (run "
+                "`python manage.py load_h5p_demo`, or upload it under H5P activities in the admin "
+                "and give it that slug)"
             )
     return problems
 
@@ -273,6 +335,18 @@ def _activity_value(block: dict, bid: str, r: _Reader) -> dict:
     }
 
 
+def _h5p_value(block: dict, r: _Reader) -> dict:
+    slug = r.get(block, "activity")
+    content = H5PContent.objects.filter(slug=slug).first()
+    if content is None:  # checked before writing (h5p_problems); kept as a safety net
+        r.fail(f"the H5P activity “{slug}” is not installed")
+    return {
+        "required": True,
+        "activity": content.pk,
+        "title": r.get(block, "title", required=False) or "",
+    }
+
+
 def _content_value(block: dict, r: _Reader) -> Any:
     kind = block["type"]
     if kind == "text":
@@ -293,8 +367,11 @@ def lesson_body(module_slug: str, lesson: dict, *, where: str) -> list[dict]:
         content = []
         for index, block in enumerate(r.items(step, "blocks")):
             kind = r.get(block, "type")
-            if kind in ACTIVITY_TYPES:
-                activity_id = r.get(block, "id")
+            if kind in ACTIVITY_TYPES or kind == H5P_TYPE:
+                # An h5p block's id defaults to the slug of the activity it plays.
+                activity_id = r.get(block, "id", required=kind != H5P_TYPE) or r.get(
+                    block, "activity"
+                )
                 if not SLUG_RE.match(activity_id):
                     r.fail(f"activity id “{activity_id}” must be lowercase-with-dashes")
                 if activity_id in seen_activities:
@@ -302,7 +379,11 @@ def lesson_body(module_slug: str, lesson: dict, *, where: str) -> list[dict]:
                 seen_activities.add(activity_id)
                 bid = block_id(module_slug, slug, "activity", activity_id)
                 ar = _Reader(f"{where} › {activity_id}")
-                content.append({"type": kind, "value": _activity_value(block, bid, ar), "id": bid})
+                if kind == H5P_TYPE:
+                    value = _h5p_value(block, ar)
+                else:
+                    value = _activity_value(block, bid, ar)
+                content.append({"type": kind, "value": value, "id": bid})
             elif kind in CONTENT_TYPES:
                 bid = block_id(module_slug, slug, "step", number, "block", index)
                 content.append({"type": kind, "value": _content_value(block, r), "id": bid})
@@ -473,13 +554,30 @@ def _module_values(module: dict, r: _Reader) -> dict:
     }
 
 
-def _lesson_values(module_slug: str, lesson: dict, r: _Reader) -> dict:
-    slug = lesson["slug"]
+def _lesson_quiz_id(module: dict, lesson: dict, title: str, r: _Reader) -> int | None:
+    """Create or update the lesson's quiz from its `quiz:` section; None if it has none."""
+    if "quiz" not in lesson:
+        return None
+    try:
+        quiz = quiz_upsert_from_spec(
+            key=_quiz_key(module["slug"], lesson["slug"]),
+            title=title,
+            spec=lesson["quiz"],
+            age_band=module["age_band"],
+        )
+    except QuizSpecError as error:  # checked before writing; kept as a safety net
+        r.fail(str(error))
+    return quiz.pk
+
+
+def _lesson_values(module: dict, lesson: dict, r: _Reader) -> dict:
+    module_slug, slug = module["slug"], lesson["slug"]
     topics = lesson.get("topics") or []
     if not isinstance(topics, list) or not all(isinstance(t, int) and 1 <= t <= 8 for t in topics):
         r.fail("topics must be a list of numbers from 1 to 8")
+    title = r.get(lesson, "title")
     return {
-        "title": r.get(lesson, "title"),
+        "title": title,
         "intro": r.get(lesson, "intro"),
         "estimated_minutes": int(r.get(lesson, "estimated_minutes", int)),
         "topics": ",".join(str(t) for t in topics),
@@ -490,6 +588,7 @@ def _lesson_values(module_slug: str, lesson: dict, r: _Reader) -> dict:
             r.items(lesson, "ground_rules"), "rule", block_id(module_slug, slug, "rules"), r
         ),
         "body": lesson_body(module_slug, lesson, where=r.where),
+        "quiz_id": _lesson_quiz_id(module, lesson, title, r),
     }
 
 
@@ -513,8 +612,8 @@ def _order_children(parent: Page, slugs: list[str]) -> None:
 def curriculum_load(*, directory: Path | None = None, make_site_root: bool = False) -> LoadReport:
     """Create or update the library, modules and lessons from the curriculum files.
 
-    Raises CurriculumError (and writes nothing) if any file is malformed or breaks a safety rule.
-    The `quiz:` section of each lesson is left for the quizzes app to load.
+    Raises CurriculumError (and writes nothing) if any file is malformed, breaks a safety rule
+    or has a quiz the quizzes app would refuse. Each lesson's `quiz:` becomes its quiz.
     """
     report = LoadReport()
     files = curriculum_files(directory)
@@ -523,6 +622,8 @@ def curriculum_load(*, directory: Path | None = None, make_site_root: bool = Fal
     for path in files:
         data, text = read_curriculum_file(path)
         problems += safety_problems(data, text, name=path.name)
+        problems += quiz_problems(data, name=path.name)
+        problems += h5p_problems(data, name=path.name)
         parsed.append((path, data))
     if problems:
         raise CurriculumError("Curriculum refused:\n  " + "\n  ".join(problems))
@@ -553,7 +654,7 @@ def curriculum_load(*, directory: Path | None = None, make_site_root: bool = Fal
                 module_page,
                 LessonPage,
                 lesson_slug,
-                _lesson_values(slug, lesson, lr),
+                _lesson_values(module, lesson, lr),
                 f"{slug}/{lesson_slug}",
                 report,
             )

@@ -13,12 +13,15 @@ from datetime import timedelta
 from functools import cached_property
 from http import HTTPMethod
 
+from django.conf import settings
 from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
     validate_comma_separated_integer_list,
 )
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -28,10 +31,10 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from schools.models import AgeBand, Pupil
+from schools.models import AgeBand, Pupil, School, TeachingGroup
 
 from .blocks import ActivityBlock, LessonBodyBlock
-from .completion import ActivityAnswered, CompletionRequirement, StepReached
+from .completion import ActivityAnswered, CompletionRequirement, QuizPassed, StepReached
 
 AGE_BAND_ORDER = [band.value for band in AgeBand]
 
@@ -236,6 +239,18 @@ class LessonPage(RoutablePageMixin, Page):
         ),
     )
     body = StreamField(LessonBodyBlock(), verbose_name=_("steps"))
+    quiz = models.ForeignKey(
+        "quizzes.Quiz",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("quiz"),
+        help_text=_(
+            "Pupils take it at the end of the lesson. The lesson is complete only when the "
+            "attempt that counts reaches the quiz's pass mark."
+        ),
+    )
 
     objects = PageManager.from_queryset(LessonPageQuerySet)()
 
@@ -253,6 +268,7 @@ class LessonPage(RoutablePageMixin, Page):
         FieldPanel("learning_outcomes"),
         FieldPanel("ground_rules"),
         FieldPanel("body"),
+        FieldPanel("quiz"),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
@@ -315,10 +331,10 @@ class LessonPage(RoutablePageMixin, Page):
     def completion_requirements(self) -> list[CompletionRequirement]:
         """What a pupil must do to complete this lesson.
 
-        By default: answer every required activity and reach the last step. Override this to
-        add requirements (for example a quiz pass mark or an H5P activity, once those apps
-        exist): return the default list plus objects following
-        `lessons.completion.CompletionRequirement`.
+        By default: answer every required activity, reach the last step and, when the lesson
+        has a quiz, pass it (under the quiz's own "which attempt counts" rule). Override this
+        to add requirements (for example an H5P activity): return the default list plus
+        objects following `lessons.completion.CompletionRequirement`.
         """
         requirements: list[CompletionRequirement] = [
             ActivityAnswered(activity_id=a.id, step=a.step, label=a.title)
@@ -326,6 +342,8 @@ class LessonPage(RoutablePageMixin, Page):
             if a.is_required
         ]
         requirements.append(StepReached(step=self.last_step))
+        if self.quiz_id is not None:
+            requirements.append(QuizPassed(quiz=self.quiz))
         return requirements
 
     # --- Routes (the player); the work happens in lessons.views ---------------------------
@@ -479,3 +497,164 @@ class ActivityResponse(models.Model):
 
     def __str__(self):
         return f"{self.pupil} — {self.activity_type} {self.activity_id}"
+
+
+# --- Assignments ---------------------------------------------------------------------------
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self):
+        """Assignments that have not been withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def open(self, *, today=None):
+        """Active assignments whose open date has come (pupils see these)."""
+        today = today or timezone.localdate()
+        return self.active().filter(opens_on__lte=today)
+
+    def overdue(self, *, today=None):
+        """Open assignments whose due date has passed.
+
+        This is about the assignment's dates only; whether a pupil is overdue also depends on
+        whether they finished (see `teacher_portal.progress`).
+        """
+        today = today or timezone.localdate()
+        return self.open(today=today).filter(due_on__lt=today)
+
+    def for_pupil(self, pupil: Pupil):
+        """Active assignments set for a pupil.
+
+        Set to one of their classes (not an archived one), either for the whole class (no
+        pupils selected) or with them among the selected pupils.
+        """
+        selected = Assignment.pupils.through.objects.filter(assignment=OuterRef("pk"))
+        return (
+            self.active()
+            .filter(teaching_group__in=TeachingGroup.objects.active().filter(pupils=pupil))
+            .filter(~Exists(selected) | Exists(selected.filter(pupil=pupil)))
+        )
+
+    def visible_to(self, user):
+        """Assignments a user may see: a pupil their own; staff those of the classes they see."""
+        from schools.permissions import get_pupil
+
+        pupil = get_pupil(user)
+        if pupil is not None:
+            return self.for_pupil(pupil)
+        return self.filter(teaching_group__in=TeachingGroup.objects.visible_to(user))
+
+
+class Assignment(models.Model):
+    """What a class, or some of its pupils, must do: a module or a lesson, between two dates.
+
+    What is assigned is held in two typed ForeignKeys, `module` and `lesson`, exactly one of
+    them set (a check constraint makes sure), rather than in one key to `wagtailcore.Page`: the
+    database itself then refuses any other page type, `select_related` brings the specific page
+    in the same query, and another kind of work can be added the same way later. Assigning a
+    module covers every live lesson in it, and the quizzes attached to those lessons.
+
+    `pupils` is empty when the work is for the whole class, as the class is at any moment (a
+    pupil who joins later gets it too); otherwise only the pupils chosen have it.
+
+    Written only through `lessons.services` (`assignment_create`, `assignment_update`,
+    `assignment_withdraw`); a withdrawn assignment is kept, with `withdrawn_at` set.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("school")
+    )
+    teaching_group = models.ForeignKey(
+        TeachingGroup,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("class"),
+    )
+    pupils = models.ManyToManyField(
+        Pupil,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("selected pupils"),
+        help_text=_("Leave empty to set the work for the whole class."),
+    )
+    module = models.ForeignKey(
+        ModulePage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("module"),
+    )
+    lesson = models.ForeignKey(
+        LessonPage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("lesson"),
+    )
+    opens_on = models.DateField(_("open date"))
+    due_on = models.DateField(_("due date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    created_at = models.DateTimeField(_("set"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(module__isnull=False, lesson__isnull=True)
+                    | models.Q(module__isnull=True, lesson__isnull=False)
+                ),
+                name="assignment_module_or_lesson",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__gte=models.F("opens_on")),
+                name="assignment_due_on_or_after_open",
+            ),
+        ]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self):
+        return f"{self.title} — {self.teaching_group}"
+
+    @property
+    def page(self) -> ModulePage | LessonPage:
+        """The module or lesson assigned."""
+        return self.module if self.module_id else self.lesson
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+    @property
+    def is_module(self) -> bool:
+        return self.module_id is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def is_open(self, today=None) -> bool:
+        return self.opens_on <= (today or timezone.localdate())
+
+    def is_past_due(self, today=None) -> bool:
+        """The due date has passed (whether or not the work is done)."""
+        return self.due_on < (today or timezone.localdate())
+
+    def lessons(self):
+        """The live lessons this assignment covers, in lesson order."""
+        if self.module_id:
+            return LessonPage.objects.in_modules([self.module])
+        return LessonPage.objects.live().filter(pk=self.lesson_id)

@@ -10,10 +10,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.models import Attempt, Quiz, counted_attempt
+from quizzes.permissions import pupil_may_take
+
 from .blocks import ActivityResult
-from .completion import unmet_requirements
+from .completion import counts_as_passed, unmet_requirements
 from .models import ActivityResponse, LessonPage, LessonProgress, ProgressStatus, Step
 
 
@@ -117,6 +121,49 @@ def unmet_for(
         url = base_url + lesson.reverse_subpage("lesson_step", args=[step])
         result.append(Unmet(label=str(requirement.label), url=url))
     return result
+
+
+@dataclass(frozen=True)
+class LessonQuiz:
+    """The lesson's quiz as the last step shows it to a pupil."""
+
+    quiz: Quiz
+    url: str  # the quiz, with "Back" on its pages returning to this step
+    may_take: bool
+    counted: Attempt | None  # the attempt that counts so far (the quiz's best/latest rule)
+    attempts_left: int | None  # None: unlimited
+    in_progress: bool  # an attempt is open (a closed tab)
+
+    @property
+    def passed(self) -> bool:
+        return counts_as_passed(self.counted, self.quiz)
+
+    @property
+    def can_take(self) -> bool:
+        return self.may_take and (
+            self.in_progress or self.attempts_left is None or self.attempts_left > 0
+        )
+
+
+def lesson_quiz(lesson: LessonPage, *, pupil, request) -> LessonQuiz | None:
+    """The lesson's quiz and how the pupil has got on with it, or None (two queries at most)."""
+    if lesson.quiz_id is None or pupil is None:
+        return None
+    quiz = lesson.quiz
+    attempts = list(Attempt.objects.for_pupil(pupil).filter(quiz=quiz))
+    submitted = [a for a in attempts if a.is_submitted]
+    left = None
+    if quiz.attempts_allowed is not None:
+        left = max(quiz.attempts_allowed - len(submitted), 0)
+    back = lesson.step_url(lesson.last_step, request=request)
+    return LessonQuiz(
+        quiz=quiz,
+        url=f"{quiz.get_absolute_url()}?{urlencode({'next': back})}",
+        may_take=pupil_may_take(pupil, quiz),
+        counted=counted_attempt(submitted, rule=quiz.counted_attempt),
+        attempts_left=left,
+        in_progress=len(submitted) < len(attempts),
+    )
 
 
 def progress_percent(progress: LessonProgress | None, last_step: int) -> int:

@@ -16,19 +16,28 @@ progress (steps, activities, and later quizzes and H5P via signal receivers) cal
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from schools.models import Pupil
+from schools.models import AgeBand, Pupil, TeachingGroup
 
 from .blocks import ActivityAnswerError, ActivityResult
 from .completion import unmet_requirements
-from .models import ActivityResponse, LessonPage, LessonProgress, ProgressStatus
+from .models import (
+    ActivityResponse,
+    Assignment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    ProgressStatus,
+)
 from .signals import lesson_completed
 
 # Gaps longer than this between two actions are not counted as time spent in the lesson
@@ -267,3 +276,135 @@ def activity_check(
     return ActivitySubmission(
         activity_id=activity_id, result=activity.block.check_answer(activity.value, answer)
     )
+
+
+# --- Assignments -------------------------------------------------------------------------------
+
+
+def _assignment_check(
+    *,
+    group: TeachingGroup,
+    module: ModulePage | None,
+    lesson: LessonPage | None,
+    opens_on: date,
+    due_on: date,
+    pupils: Iterable[Pupil],
+) -> list[Pupil]:
+    """Everything that makes an assignment impossible, as one ValidationError; else the pupils."""
+    errors: dict[str, list[str]] = {}
+    if group.archived_at is not None:
+        errors.setdefault("__all__", []).append(_("This class is archived."))
+    if (module is None) == (lesson is None):
+        errors.setdefault("page", []).append(_("Choose one module or one lesson."))
+    else:
+        page = module or lesson
+        if not page.live:
+            errors.setdefault("page", []).append(_("That page is not published."))
+        elif page.age_band != group.age_band.value:
+            # Pupils can only open lessons for their own age band (lessons.permissions).
+            errors.setdefault("page", []).append(
+                _("“%(title)s” is for %(band)s, but %(class)s is %(class_band)s.")
+                % {
+                    "title": page.title,
+                    "band": AgeBand(page.age_band).label,
+                    "class": group.name,
+                    "class_band": group.age_band.label,
+                }
+            )
+    if due_on < opens_on:
+        errors.setdefault("due_on", []).append(_("The due date can't be before the open date."))
+    pupils = list(pupils)
+    if pupils:
+        members = set(
+            group.pupils.active()
+            .filter(pk__in=[pupil.pk for pupil in pupils])
+            .values_list("pk", flat=True)
+        )
+        if any(pupil.pk not in members for pupil in pupils):
+            errors.setdefault("pupils", []).append(
+                _("Choose pupils who are in %(class)s.") % {"class": group.name}
+            )
+    if errors:
+        raise ValidationError(errors)
+    return pupils
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    group: TeachingGroup,
+    opens_on: date,
+    due_on: date,
+    created_by,
+    module: ModulePage | None = None,
+    lesson: LessonPage | None = None,
+    pupils: Iterable[Pupil] = (),
+) -> Assignment:
+    """Set a module or a lesson (exactly one) for a class, or for some of its pupils.
+
+    No pupils means the whole class. Raises ValidationError (with field keys `page`,
+    `due_on`, `pupils`) if the page is not a live one for the class's age band, the due date
+    is before the open date, a pupil is not in the class, or the class is archived.
+    """
+    pupils = _assignment_check(
+        group=group, module=module, lesson=lesson, opens_on=opens_on, due_on=due_on, pupils=pupils
+    )
+    assignment = Assignment.objects.create(
+        school_id=group.school_id,
+        teaching_group=group,
+        module=module,
+        lesson=lesson,
+        opens_on=opens_on,
+        due_on=due_on,
+        created_by=created_by,
+    )
+    if pupils:
+        assignment.pupils.set(pupils)
+    return assignment
+
+
+@transaction.atomic
+def assignment_update(
+    *,
+    assignment: Assignment,
+    opens_on: date,
+    due_on: date,
+    pupils: Iterable[Pupil] = (),
+    module: ModulePage | None = None,
+    lesson: LessonPage | None = None,
+) -> Assignment:
+    """Change an assignment's dates and pupils, and what is assigned if `module` or `lesson` is
+    given (otherwise it stays). The same checks as `assignment_create`; a withdrawn assignment
+    cannot be changed. Progress is never touched: it belongs to the pupil and the lesson.
+    """
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.is_withdrawn:
+        raise ValidationError(_("This work has been withdrawn, so it can't be changed."))
+    if module is None and lesson is None:
+        module, lesson = assignment.module, assignment.lesson
+    pupils = _assignment_check(
+        group=assignment.teaching_group,
+        module=module,
+        lesson=lesson,
+        opens_on=opens_on,
+        due_on=due_on,
+        pupils=pupils,
+    )
+    assignment.module, assignment.lesson = module, lesson
+    assignment.opens_on, assignment.due_on = opens_on, due_on
+    assignment.save()
+    assignment.pupils.set(pupils)
+    return assignment
+
+
+@transaction.atomic
+def assignment_withdraw(*, assignment: Assignment) -> Assignment:
+    """Take work back: pupils stop seeing it; the record and all progress are kept.
+
+    Withdrawing twice changes nothing (the first time is kept).
+    """
+    Assignment.objects.filter(pk=assignment.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    assignment.refresh_from_db(fields=["withdrawn_at"])
+    return assignment

@@ -14,6 +14,8 @@ Staff see the same pages as a preview: answers are checked, nothing is stored.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.http import (
@@ -24,24 +26,107 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools.permissions import get_pupil, pupil_required
 
 from . import services
-from .models import ActivityResponse, LessonPage, LessonProgress, ModulePage, ProgressStatus
+from .models import (
+    ActivityResponse,
+    Assignment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    ProgressStatus,
+)
 from .permissions import LessonViewer, lesson_viewer_required
-from .player import activity_state, lesson_cards, progress_percent, step_items, unmet_for
+from .player import (
+    LessonCard,
+    activity_state,
+    lesson_cards,
+    lesson_quiz,
+    progress_percent,
+    step_items,
+    unmet_for,
+)
 
 SAFE_METHODS = ("GET", "HEAD")
 
 
+@dataclass(frozen=True)
+class AssignmentCard:
+    """Work set for the pupil, with how much of it they have done."""
+
+    assignment: Assignment
+    title: str
+    opens_on: date
+    due_on: date
+    done: int
+    total: int
+    next_card: LessonCard | None  # the first lesson not completed yet, if any
+    url: str
+    today: date
+
+    @property
+    def is_done(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_done and self.due_on < self.today
+
+    @property
+    def is_due_today(self) -> bool:
+        return not self.is_done and self.due_on == self.today
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def assignment_cards(assignments, cards: list[LessonCard], *, request) -> list[AssignmentCard]:
+    """The pupil's open assignments, from lesson cards already fetched (no further queries).
+
+    Work the pupil cannot open (a module for another age band) is left out. Unfinished work
+    comes first, soonest due first.
+    """
+    today = timezone.localdate()
+    result = []
+    for assignment in assignments:
+        page = assignment.page
+        if assignment.is_module:
+            covered = [card for card in cards if card.lesson.path.startswith(page.path)]
+        else:
+            covered = [card for card in cards if card.lesson.pk == assignment.lesson_id]
+        if not covered:
+            continue
+        unfinished = [card for card in covered if card.status != ProgressStatus.COMPLETED]
+        next_card = unfinished[0] if unfinished else None
+        url = next_card.url if next_card else page.get_url(request)
+        result.append(
+            AssignmentCard(
+                assignment=assignment,
+                title=page.title,
+                opens_on=assignment.opens_on,
+                due_on=assignment.due_on,
+                done=len(covered) - len(unfinished),
+                total=len(covered),
+                next_card=next_card,
+                url=url,
+                today=today,
+            )
+        )
+    return sorted(result, key=lambda card: (card.is_done, card.due_on, card.title))
+
+
 @pupil_required
 def learn_home(request):
-    """The pupil's modules and lessons, with progress bars."""
+    """The pupil's work from their teacher, then their modules and lessons, with progress."""
     pupil = get_pupil(request.user)
     modules = list(ModulePage.objects.for_pupil(pupil).order_by("path"))
     cards = lesson_cards(LessonPage.objects.in_modules(modules), pupil=pupil, request=request)
+    assignments = Assignment.objects.for_pupil(pupil).open().select_related("module", "lesson")
     sections = [
         (module, [card for card in cards if card.lesson.path.startswith(module.path)])
         for module in modules
@@ -60,6 +145,7 @@ def learn_home(request):
             "age_band": pupil.age_band.value,
             "sections": sections,
             "resume": resume,
+            "assignments": assignment_cards(assignments, cards, request=request),
         },
     )
 
@@ -123,6 +209,9 @@ def _render_step(
         percent=progress_percent(progress, last),
         completed=bool(progress and progress.is_completed),
         unmet=unmet_for(lesson, progress, responses, base_url=base_url) if number == last else [],
+        lesson_quiz=lesson_quiz(lesson, pupil=viewer.pupil, request=request)
+        if number == last
+        else None,
         preview=viewer.is_preview,
     )
     return TemplateResponse(request, lesson.template, context)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from lessons.models import LessonPage, ModulePage
 from schools.models import Pupil, StaffMembership, StaffRole, TeachingGroup, YearGroup
 from schools.services import SCHOOL_ADMIN_MANAGED_ROLES
 
@@ -238,3 +239,92 @@ class ApiTokenForm(PortalForm):
         max_length=100,
         help_text=_("What the token is for, so you know which one to revoke, e.g. “MIS sync”."),
     )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AssignmentForm(PortalForm):
+    """What to set (a module or a lesson of the class's age band), for whom, and when."""
+
+    page = forms.TypedChoiceField(
+        label=_("Work to set"),
+        coerce=int,
+        help_text=_("A whole module, or one lesson from it."),
+    )
+    pupils = forms.ModelMultipleChoiceField(
+        label=_("Pupils"),
+        queryset=Pupil.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave every box empty to set the work for the whole class."),
+    )
+    opens_on = forms.DateField(
+        label=_("Open date"),
+        widget=DateInput(),
+        help_text=_("Pupils see the work from this day."),
+    )
+    due_on = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        modules = list(
+            ModulePage.objects.live().for_age_band(group.age_band.value).order_by("path")
+        )
+        lessons = list(LessonPage.objects.in_modules(modules).values_list("pk", "title", "path"))
+        self.modules = {module.pk: module for module in modules}
+        self.lesson_ids = {pk for pk, _title, _path in lessons}
+        choices = [("", _("Choose a module or a lesson"))]
+        whole = []
+        for module in modules:
+            count = sum(1 for _pk, _title, path in lessons if path.startswith(module.path))
+            whole.append(
+                (
+                    module.pk,
+                    _("%(title)s (whole module, %(count)s lessons)")
+                    % {"title": module.title, "count": count},
+                )
+            )
+        if whole:
+            choices.append((_("Whole modules"), whole))
+        for module in modules:
+            inside = [
+                (pk, f"{number}. {title}")
+                for number, (pk, title, _path) in enumerate(
+                    (item for item in lessons if item[2].startswith(module.path)), start=1
+                )
+            ]
+            if inside:
+                choices.append((_("Lessons in %(module)s") % {"module": module.title}, inside))
+        self.fields["page"].choices = choices
+        self.fields["pupils"].queryset = group.pupils.active().order_by("display_name")
+
+    def clean_page(self):
+        pk = self.cleaned_data["page"]
+        if pk in self.modules:
+            return {"module": self.modules[pk], "lesson": None}
+        if pk in self.lesson_ids:
+            return {"module": None, "lesson": LessonPage.objects.get(pk=pk)}
+        raise forms.ValidationError(_("Choose a module or a lesson."))
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, due_on = cleaned.get("opens_on"), cleaned.get("due_on")
+        if opens_on and due_on and due_on < opens_on:
+            self.add_error("due_on", _("The due date can't be before the open date."))
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        """The cleaned data as keyword arguments for the assignment services."""
+        data = self.cleaned_data
+        return {
+            **data["page"],
+            "opens_on": data["opens_on"],
+            "due_on": data["due_on"],
+            "pupils": list(data["pupils"]),
+        }

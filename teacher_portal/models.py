@@ -1,6 +1,8 @@
 """The teacher portal's own records: API tokens for school IT.
 
-Assignments and progress views will live here too; the portal only reads other apps' models.
+Work set for classes is `lessons.models.Assignment` (lessons owns what pupils must do, and
+must not depend on the portal); the portal sets it through `lessons.services` and otherwise only
+reads other apps' models.
 """
 
 from __future__ import annotations

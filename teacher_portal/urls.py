@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import progress_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -12,9 +12,43 @@ urlpatterns = [
         views.login_cards_new_passwords,
         name="login_cards_new_passwords",
     ),
+    # Work set for a class, and how it is going
+    path("classes/<int:pk>/work/add/", progress_views.assignment_add, name="assignment_add"),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/",
+        progress_views.progress,
+        name="progress",
+    ),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/edit/",
+        progress_views.assignment_edit,
+        name="assignment_edit",
+    ),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/withdraw/",
+        progress_views.assignment_withdraw_view,
+        name="assignment_withdraw",
+    ),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/pupils/<int:pupil_pk>/",
+        progress_views.pupil_progress,
+        name="pupil_progress",
+    ),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/charts/",
+        progress_views.progress_charts,
+        name="progress_charts",
+    ),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/<str:what>.<str:fmt>",
+        progress_views.progress_export,
+        name="progress_export",
+    ),
+    path("overdue/", progress_views.overdue, name="overdue"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/reset-login/", views.pupil_reset_login, name="pupil_reset_login"),
     # School admins: the whole school
+    path("school/overview/", progress_views.school_overview_view, name="school_overview"),
     path("school/classes/", views.school_classes, name="school_classes"),
     path("school/classes/add/", views.class_add, name="class_add"),
     path("school/classes/<int:pk>/edit/", views.class_edit, name="class_edit"),

@@ -11,11 +11,13 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lessons.models import Assignment
 from schools.models import Pupil, StaffMembership, StaffRole, TeachingGroup
 from schools.permissions import teacher_required
 from schools.pictures import pictures_for
@@ -67,6 +69,12 @@ def class_detail(request, pk):
         TeachingGroup.objects.visible_to(request.user).prefetch_related("teachers"), pk=pk
     )
     pupils = group.pupils.active().order_by("display_name")
+    assignments = list(
+        Assignment.objects.visible_to(request.user)
+        .filter(teaching_group=group)
+        .select_related("module", "lesson")
+        .order_by("due_on", "pk")
+    )
     return render(
         request,
         "teacher_portal/class_detail.html",
@@ -74,12 +82,25 @@ def class_detail(request, pk):
             "group": group,
             "pupils": pupils,
             "can_manage": can_manage_school(request.user, group.school),
+            "assignments": [a for a in assignments if not a.is_withdrawn],
+            "withdrawn": [a for a in assignments if a.is_withdrawn],
+            "today": timezone.localdate(),
         },
     )
 
 
 def _render_pupil(request, pupil, credentials=None, status=200):
-    context = {"pupil": pupil, "can_manage": can_manage_school(request.user, pupil.school)}
+    assignments = (
+        Assignment.objects.visible_to(request.user)
+        .filter(pk__in=Assignment.objects.for_pupil(pupil))
+        .select_related("module", "lesson", "teaching_group")
+        .order_by("due_on", "pk")
+    )
+    context = {
+        "pupil": pupil,
+        "can_manage": can_manage_school(request.user, pupil.school),
+        "assignments": assignments,
+    }
     if credentials is not None:
         context["new_password"] = credentials.password
         context["new_pictures"] = pictures_for(credentials.picture_password)

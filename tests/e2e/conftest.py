@@ -9,6 +9,7 @@ import contextlib
 import os
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -30,6 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+H5P_MIDDLEWARE = "h5p.middleware.H5POriginMiddleware"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 # Records CSP violations in the page so a test can fail on them.
@@ -59,6 +61,29 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def h5p_origin(live_server, settings):
+    """Serve H5P from its own origin, as a real deployment does.
+
+    The site is on 127.0.0.1 and H5P on "localhost", on the same live-server port, and the
+    site's CSP lets it frame that origin. Two origins (two hosts, so no shared cookies): the
+    sandboxed frame can reach neither the lesson page's DOM nor the site's cookies.
+    """
+    port = urlsplit(live_server.url).port
+    origin = f"http://localhost:{port}"
+    settings.STREAMWISE_H5P_ORIGIN = origin
+    settings.STREAMWISE_SITE_URL = live_server.url
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "frame-src": [origin]}
+    if H5P_MIDDLEWARE not in settings.MIDDLEWARE:
+        middleware = list(settings.MIDDLEWARE)
+        middleware.insert(
+            middleware.index("django.contrib.sessions.middleware.SessionMiddleware"),
+            H5P_MIDDLEWARE,
+        )
+        settings.MIDDLEWARE = middleware
+    return origin
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ origins, so the sandboxed frame cannot reach the page's DOM or the site's cookie
 
 import re
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,23 +14,12 @@ from h5p.models import XAPIStatement
 
 from .conftest import AXE_JS
 
-MIDDLEWARE = "h5p.middleware.H5POriginMiddleware"
-
 
 @pytest.fixture
-def h5p_origin(live_server, settings):
-    port = urlsplit(live_server.url).port
-    origin = f"http://localhost:{port}"
-    settings.STREAMWISE_H5P_ORIGIN = origin
-    settings.STREAMWISE_SITE_URL = live_server.url
-    settings.SECURE_CSP = {**settings.SECURE_CSP, "frame-src": [origin]}
+def h5p_origin(h5p_origin, settings):
+    """The H5P origin (tests/e2e/conftest.py), plus a bare test page that embeds an activity."""
     settings.ROOT_URLCONF = "tests.h5p.e2e_urls"
-    middleware = list(settings.MIDDLEWARE)
-    middleware.insert(
-        middleware.index("django.contrib.sessions.middleware.SessionMiddleware"), MIDDLEWARE
-    )
-    settings.MIDDLEWARE = middleware
-    return origin
+    return h5p_origin
 
 
 @pytest.fixture

@@ -1,14 +1,20 @@
 """A pupil logs in, completes a lesson with every activity type, leaves another halfway and
-comes back to it. Every page they see passes axe; answers come back without a page reload."""
+comes back to it, and completes a lesson with a quiz only once the quiz is passed. Every page
+they see passes axe; answers come back without a page reload."""
 
 import re
+import shutil
 
 import pytest
+import yaml
 from playwright.sync_api import expect
 
 from lessons.loader import curriculum_load
 from lessons.models import LessonProgress, ProgressStatus
+from quizzes.models import Attempt, QuestionType
+from quizzes.services import attempt_questions
 from tests.lessons.conftest import FIXTURE_CURRICULUM
+from tests.quizzes.helpers import spec
 
 
 @pytest.fixture
@@ -192,18 +198,137 @@ def _answer_whatever_is_on_the_step(page):
         expect(turn_over).to_have_count(remaining)
 
 
+def _pass_the_quiz(page, *, pupil, quiz):
+    """Answer every question of the pupil's open attempt right (the database knows what is
+    right), skipping the free-text reflection, then hand the quiz in."""
+    attempt = Attempt.objects.open().get(pupil=pupil, quiz=quiz)
+    questions = attempt_questions(attempt)
+    for number, question in enumerate(questions, start=1):
+        expect(page.get_by_text(f"Question {number} of {len(questions)}")).to_be_visible()
+        options = sorted(question.options.all(), key=lambda o: o.sort_order)
+        if question.kind == QuestionType.FREE_TEXT:
+            page.get_by_role("link", name="Skip this question").click()
+            continue
+        if question.kind == QuestionType.TRUE_FALSE:
+            page.get_by_label("True" if question.answer else "False", exact=True).check()
+        elif question.kind == QuestionType.ORDERING:
+            for place, option in enumerate(options, start=1):
+                page.get_by_label(f"Number {place}", exact=True).select_option(label=option.text)
+        elif question.kind == QuestionType.MATCHING:
+            for option in options:
+                page.get_by_label(option.text, exact=True).select_option(label=option.match)
+        else:
+            for option in options:
+                if option.correct:
+                    page.get_by_label(option.text, exact=True).check()
+        page.get_by_role("button", name="Check my answer").click()
+        expect(page.locator("#feedback")).to_be_visible()
+        last = number == len(questions)
+        page.get_by_role("link", name="Finish" if last else "Next question", exact=True).click()
+    page.get_by_role("button", name="Finish and see how I did").click()
+    expect(page.get_by_role("heading", name="You finished the quiz!")).to_be_visible()
+
+
+def _skip_the_whole_quiz(page):
+    """Hand the quiz in without answering anything (a score of 0: not a pass)."""
+    while page.get_by_role("link", name="Skip this question").count():
+        page.get_by_role("link", name="Skip this question").click()
+    page.get_by_role("button", name="Finish and see how I did").click()
+    expect(page.get_by_role("heading", name="You finished the quiz!")).to_be_visible()
+
+
+def _card_status(page, title: str):
+    return page.locator(".lesson-card", has=page.get_by_role("heading", name=title))
+
+
+@pytest.fixture
+def quiz_curriculum(transactional_db, tmp_path):
+    """The test curriculum, with the quizzes app's test quiz at the end of "Two activities"
+    (seven questions, two goes, 60% to pass)."""
+    directory = tmp_path / "curriculum"
+    shutil.copytree(FIXTURE_CURRICULUM, directory)
+    path = directory / "ages-8-10.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["lessons"][1]["quiz"] = spec()
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    curriculum_load(directory=directory)
+
+
+def test_a_lesson_with_a_quiz_is_complete_only_once_the_quiz_is_passed(
+    page, assert_accessible, login_pupil, young_pupil, quiz_curriculum
+):
+    pupil = young_pupil.pupil
+    login_pupil(
+        page,
+        code=pupil.teaching_groups.get().code,
+        name="Isla",
+        pictures=young_pupil.picture_password.split("-"),
+    )
+    page.get_by_role("link", name="Start: Two activities").click()
+    page.get_by_role("button", name="Start the lesson").click()
+    page.get_by_label("True", exact=True).check()
+    page.get_by_role("button", name="Check my answers").click()
+    expect(page.get_by_text("You got 1 of 1.")).to_be_visible()
+    next_step(page)
+    page.get_by_role("button", name="Turn over: Block").click()
+    expect(page.get_by_text("Stops them contacting you.")).to_be_visible()
+    next_step(page)
+
+    # The last step: every activity done, but the lesson waits for the quiz.
+    expect(page.get_by_text("0800 1111")).to_be_visible()
+    expect(page.get_by_role("heading", name="Quiz time")).to_be_visible()
+    expect(page.get_by_text("Well done! You have finished this lesson.")).to_have_count(0)
+    assert_accessible(page, context="last step, quiz to take")
+    progress = LessonProgress.objects.get(pupil=pupil, lesson__slug="two-activities")
+    assert progress.status == ProgressStatus.IN_PROGRESS
+
+    # A first go that does not reach the pass mark.
+    page.get_by_role("link", name="Take the quiz").click()
+    expect(page.get_by_role("heading", name="Check what you learned")).to_be_visible()
+    page.get_by_role("button", name="Start the quiz").click()
+    _skip_the_whole_quiz(page)
+    assert_accessible(page, context="quiz result, not passed")
+    page.get_by_role("link", name="Back to my lessons").click()  # back to the lesson
+    expect(page.get_by_role("heading", name="Getting help")).to_be_visible()
+    expect(page.get_by_text("Good try! Have another go at the quiz")).to_be_visible()
+    expect(page.get_by_text("Well done! You have finished this lesson.")).to_have_count(0)
+    assert_accessible(page, context="last step after a first go at the quiz")
+    page.get_by_role("link", name="My lessons", exact=True).click()
+    expect(_card_status(page, "Two activities")).to_contain_text("In progress")
+
+    # A retake within the limit passes, and now the lesson is complete.
+    page.get_by_role("link", name=re.compile("^Carry on: Two activities")).first.click()
+    page.get_by_role("link", name="Have another go at the quiz").click()
+    page.get_by_role("button", name="Have another go").click()
+    _pass_the_quiz(page, pupil=pupil, quiz=progress.lesson.quiz)
+    expect(page.get_by_text("You got 6 out of 6.")).to_be_visible()
+    assert_accessible(page, context="quiz result, passed")
+    page.get_by_role("link", name="Back to my lessons").click()
+    expect(page.get_by_text("Well done! You have finished this lesson.")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("quiz"))).to_have_count(0)
+    assert_accessible(page, context="last step, lesson complete after the quiz")
+    progress.refresh_from_db()
+    assert progress.status == ProgressStatus.COMPLETED
+    page.get_by_role("link", name="My lessons", exact=True).click()
+    expect(_card_status(page, "Two activities")).to_contain_text("Completed")
+    assert_accessible(page, context="my lessons, quiz lesson complete")
+
+
 @pytest.mark.parametrize(
     ("year_group", "band"), [(1, "4-7"), (4, "8-10"), (7, "11-13"), (10, "14-16")]
 )
 def test_a_pupil_in_each_age_band_completes_a_real_lesson(
     page, assert_accessible, login_pupil, school, year_group, band
 ):
-    """The real curriculum: log in, open the module, complete its first lesson; axe throughout."""
+    """The real curriculum: log in, open the module, do its first lesson, pass the lesson's quiz
+    and see the lesson complete; axe throughout."""
+    from h5p.demo import load_h5p_demo
     from lessons.loader import CURRICULUM_DIR, curriculum_files
     from tests import factories
 
     if not curriculum_files(CURRICULUM_DIR):
         pytest.skip("lessons/curriculum/ has no YAML files yet")
+    load_h5p_demo()  # some lessons embed the demo H5P activities
     curriculum_load(directory=CURRICULUM_DIR)
     group = factories.TeachingGroupFactory(
         school=school, name=f"Y{year_group}", year_group=year_group
@@ -228,5 +353,15 @@ def test_a_pupil_in_each_age_band_completes_a_real_lesson(
         if not page.get_by_role("button", name="Next", exact=True).count():
             break
         next_step(page)
-    expect(page.get_by_text("Well done! You have finished this lesson.")).to_be_visible()
     expect(page.get_by_text("0800 1111")).to_be_visible()
+    expect(page.get_by_text("Well done! You have finished this lesson.")).to_have_count(0)
+
+    lesson = LessonProgress.objects.get(pupil=credentials.pupil).lesson
+    page.get_by_role("link", name="Take the quiz").click()
+    assert_accessible(page, context=f"{band} quiz start page")
+    page.get_by_role("button", name="Start the quiz").click()
+    _pass_the_quiz(page, pupil=credentials.pupil, quiz=lesson.quiz)
+    assert_accessible(page, context=f"{band} quiz result")
+    page.get_by_role("link", name="Back to my lessons").click()
+    expect(page.get_by_text("Well done! You have finished this lesson.")).to_be_visible()
+    assert LessonProgress.objects.get(pupil=credentials.pupil).is_completed

@@ -1,7 +1,7 @@
 """The site's URLs plus one test page that embeds an H5P activity (for the browser tests).
 
-Lessons will embed activities through their StreamField; until then this page renders
-``H5PActivityBlock`` the way any page would.
+Lessons embed activities through their StreamField (see tests/e2e/test_lessons_h5p.py); this
+page renders ``H5PActivityBlock`` on its own, the way any other page would.
 """
 
 from django.http import HttpResponse

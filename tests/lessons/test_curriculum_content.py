@@ -6,9 +6,11 @@ uses a word from its never-list, or if the shape the issue asks for is missing.
 
 import pytest
 
+from h5p.demo import load_h5p_demo
 from lessons.loader import (
     ACTIVITY_TYPES,
     CURRICULUM_DIR,
+    H5P_TYPE,
     banned_words_in,
     coverage_problems,
     curriculum_files,
@@ -61,7 +63,21 @@ def test_every_activity_type_and_topic_is_used():
     assert topics >= set(range(1, 9))
 
 
-def test_the_whole_curriculum_loads_and_every_lesson_renders(db, client):
+def test_h5p_activities_are_played_in_lessons_of_two_age_bands():
+    placed = {}
+    for _name, data, _text in _modules():
+        for lesson in data["lessons"]:
+            for step in lesson["steps"]:
+                for block in step["blocks"]:
+                    if block["type"] == H5P_TYPE:
+                        placed[block["activity"]] = data["module"]["age_band"]
+    assert set(placed) == {"mayas-live-stream", "spot-the-signs-in-the-chat"}
+    assert len(set(placed.values())) == 2
+
+
+def test_the_whole_curriculum_loads_and_every_lesson_renders(db, client, settings):
+    settings.STREAMWISE_H5P_ORIGIN = "http://h5p.testserver"
+    load_h5p_demo()  # lessons embed the demo H5P activities
     curriculum_load(directory=CURRICULUM_DIR)
     assert ModulePage.objects.count() == len(FILES)
     from tests import factories

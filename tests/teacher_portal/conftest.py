@@ -35,3 +35,71 @@ def other_admin(other_school):
 @pytest.fixture
 def far_group(other_school):
     return factories.TeachingGroupFactory(school=other_school, name="Elm 4", year_group=4)
+
+
+# --- Lessons and work set (progress grid, exports, overviews) ---------------------------------
+
+
+@pytest.fixture
+def curriculum(db):
+    """The small test curriculum: an 8–10 module of two lessons, an 11–13 module of one."""
+    from lessons.loader import curriculum_load
+    from tests.lessons.conftest import FIXTURE_CURRICULUM
+
+    return curriculum_load(directory=FIXTURE_CURRICULUM)
+
+
+@pytest.fixture
+def module(curriculum):
+    from lessons.models import ModulePage
+
+    return ModulePage.objects.get(slug="test-8-10")
+
+
+@pytest.fixture
+def lesson(curriculum):
+    """ "Every activity": one of every activity type."""
+    from lessons.models import LessonPage
+
+    return LessonPage.objects.get(slug="every-activity")
+
+
+@pytest.fixture
+def short_lesson(curriculum):
+    """ "Two activities": a true-or-false and reveal cards, three steps."""
+    from lessons.models import LessonPage
+
+    return LessonPage.objects.get(slug="two-activities")
+
+
+@pytest.fixture
+def older_lesson(curriculum):
+    """The 11–13 module's lesson."""
+    from lessons.models import LessonPage
+
+    return LessonPage.objects.get(slug="older-lesson")
+
+
+@pytest.fixture
+def teacher_client(client, teacher):
+    client.force_login(teacher)
+    return client
+
+
+@pytest.fixture
+def work(group, module, teacher):
+    """The 8–10 module set for Kestrels (Year 4), open a week ago, due in a week."""
+    import datetime
+
+    from django.utils import timezone
+
+    from lessons.services import assignment_create
+
+    today = timezone.localdate()
+    return assignment_create(
+        group=group,
+        module=module,
+        opens_on=today - datetime.timedelta(days=7),
+        due_on=today + datetime.timedelta(days=7),
+        created_by=teacher,
+    )
