@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from safeguarding.models import Concern, ConcernSource, ConcernStatus
 from schools.models import StaffRole
@@ -62,7 +63,7 @@ def test_a_worry_reaches_the_dsl_who_manages_the_case(
     assert_accessible(page, context="raise a concern")
     assert page.get_by_label("Which pupil is this about?").input_value() != ""
     page.get_by_role("button", name="Send to the safeguarding leads").click()
-    assert page.get_by_text("Write what happened or what the child said.").is_visible()
+    expect(page.get_by_text("Write what happened or what the child said.")).to_be_visible()
     assert_accessible(page, context="raise a concern, with errors")
     page.get_by_label("What happened, or what did the child say?").fill(
         "Jack said a streamer he watches asked him to add them on another app."
@@ -73,7 +74,7 @@ def test_a_worry_reaches_the_dsl_who_manages_the_case(
     page.locator("#id_told_dsl_in_person").get_by_label("No").check()
     page.get_by_role("button", name="Send to the safeguarding leads").click()
     page.get_by_role("heading", name="Your concern").wait_for()
-    assert page.get_by_text("Received", exact=True).is_visible()
+    expect(page.get_by_text("Received", exact=True)).to_be_visible()
     assert_accessible(page, context="concern status (teacher)")
     teacher_concern = Concern.objects.get(source=ConcernSource.STAFF)
     log_out(page)
@@ -88,8 +89,8 @@ def test_a_worry_reaches_the_dsl_who_manages_the_case(
     page.get_by_label("Tell us more").fill("Someone in a game wants me to go on camera.")
     page.get_by_role("button", name="Send", exact=True).click()
     page.get_by_role("heading", name="Thank you for telling us").wait_for()
-    assert page.get_by_role("link", name="0800 1111").is_visible()
-    assert page.get_by_role("link", name="ceop.police.uk").is_visible()
+    expect(page.get_by_role("link", name="0800 1111")).to_be_visible()
+    expect(page.get_by_role("link", name="ceop.police.uk")).to_be_visible()
     assert_accessible(page, context="talk to someone: sent")
     pupil_concern = Concern.objects.get(source=ConcernSource.PUPIL)
     page.context.clear_cookies()
@@ -108,13 +109,13 @@ def test_a_worry_reaches_the_dsl_who_manages_the_case(
     # The DSL signs in with two-step verification and sees the in-app alerts.
     login_staff(page, dsl.email, PASSWORD, totp_secret=TOTP_SECRET)
     page.wait_for_url("**/safeguarding/")
-    assert page.get_by_role("heading", name="New alerts").is_visible()
-    assert page.get_by_text("2 new alerts").is_visible()
+    expect(page.get_by_role("heading", name="New alerts")).to_be_visible()
+    expect(page.get_by_text("2 new alerts")).to_be_visible()
     assert_accessible(page, context="safeguarding inbox")
 
     page.goto(case_path)
     page.get_by_role("heading", name=f"Concern {pupil_concern.pk}").wait_for()
-    assert page.get_by_text("Someone in a game wants me to go on camera.").is_visible()
+    expect(page.get_by_text("Someone in a game wants me to go on camera.")).to_be_visible()
     assert_accessible(page, context="case, new")
     page.get_by_role("button", name="Acknowledge").click()
     page.get_by_text("Acknowledged. The person who raised it").wait_for()
@@ -137,7 +138,7 @@ def test_a_worry_reaches_the_dsl_who_manages_the_case(
     referral.get_by_label("Reference number").fill("MASH/24/0042")
     referral.get_by_role("button", name="Record referral").click()
     page.get_by_text("Added to the chronology.").wait_for()
-    assert page.get_by_text("MASH/24/0042").is_visible()
+    expect(page.get_by_text("MASH/24/0042")).to_be_visible()
 
     close = page.locator("details", has_text="Close the case")
     close.locator("summary").click()
@@ -159,7 +160,7 @@ def test_a_worry_reaches_the_dsl_who_manages_the_case(
     page.get_by_role("heading", name="Safeguarding record: Isla").wait_for()
     assert_accessible(page, context="pupil record")
     page.get_by_role("link", name="Export the whole record to print").click()
-    assert page.get_by_role("button", name="Print or save as PDF").is_visible()
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_visible()
     assert_accessible(page, context="export")
 
     # The DSL acknowledges the teacher's concern from the inbox.
@@ -179,7 +180,7 @@ def test_a_worry_reaches_the_dsl_who_manages_the_case(
     # The teacher sees only that their concern was received and acknowledged.
     login_staff(page, teacher.email, PASSWORD)
     page.goto("/safeguarding/raised/")
-    assert page.get_by_text("Acknowledged", exact=True).is_visible()
+    expect(page.get_by_text("Acknowledged", exact=True)).to_be_visible()
     assert_accessible(page, context="concerns I raised")
     assert "Spoke to Isla" not in page.content()
     response = page.goto(case_path)
@@ -200,7 +201,7 @@ def test_a_young_child_sends_with_one_tap_and_can_hide_the_page(
     assert_accessible(page, context="talk to someone (ages 4-7)")
     page.get_by_role("button", name="Send now").click()
     page.get_by_role("heading", name="Thank you for telling us").wait_for()
-    assert not page.get_by_text("CEOP").is_visible()
+    expect(page.get_by_text("CEOP")).not_to_be_visible()
     assert_accessible(page, context="sent (ages 4-7)")
     assert Concern.objects.filter(pupil=amara.pupil).count() == 1
 
