@@ -82,6 +82,42 @@ def _state_parts(context) -> tuple[ActivityResult | None, dict]:
     return getattr(state, "result", None), getattr(state, "draft", None) or {}
 
 
+def _item_by_item_result(
+    items: list[dict], *, items_key: str, answer: dict[str, object], answer_key: str
+) -> ActivityResult:
+    """The result of an activity answered item by item (cards sorted, sentences judged).
+
+    Each item says whether it was `answered` and is `correct`; the activity is complete when
+    every item is answered and correct when every one is right. Only answered items are kept.
+    """
+    right = sum(1 for item in items if item["correct"])
+    total = len(items)
+    complete = all(item["answered"] for item in items)
+    return ActivityResult(
+        answer={answer_key: answer},
+        is_complete=complete,
+        correct=complete and right == total,
+        score=round(right / total, 4) if total else None,
+        feedback={items_key: items, "right": right, "total": total},
+    )
+
+
+def _item_by_item_rows(context, texts: list[str], *, items_key: str, answer_key: str) -> list:
+    """One row per item for the template: its text, the pupil's choice and its feedback."""
+    result, draft = _state_parts(context)
+    chosen = (result.answer if result else draft).get(answer_key, {})
+    feedback = result.feedback[items_key] if result else [None] * len(texts)
+    return [
+        {
+            "index": index,
+            "text": text,
+            "chosen": chosen.get(str(index)),
+            "feedback": feedback[index],
+        }
+        for index, text in enumerate(texts)
+    ]
+
+
 # --- Content blocks ----------------------------------------------------------------------
 
 
@@ -470,46 +506,36 @@ class SortItBlock(ActivityBlock):
     def check_answer(self, value, answer):
         labels = {group["key"]: group["label"] for group in value["groups"]}
         placements = answer.get("placements", {})
-        cards, right = [], 0
+        cards = []
         for index, card in enumerate(value["cards"]):
             placed = placements.get(str(index))
-            is_right = placed == card["group"]
-            right += is_right
             cards.append(
                 {
                     "index": index,
                     "placed": placed,
                     "placed_label": labels.get(placed, ""),
                     "right_label": labels[card["group"]],
-                    "correct": is_right,
+                    "answered": placed in labels,
+                    "correct": placed == card["group"],
                     "feedback": card["feedback"],
                 }
             )
-        total = len(value["cards"])
-        complete = all(card["placed"] in labels for card in cards)
-        return ActivityResult(
-            answer={"placements": {k: v for k, v in placements.items() if v in labels}},
-            is_complete=complete,
-            correct=complete and right == total,
-            score=round(right / total, 4) if total else None,
-            feedback={"cards": cards, "right": right, "total": total},
+        return _item_by_item_result(
+            cards,
+            items_key="cards",
+            answer={k: v for k, v in placements.items() if v in labels},
+            answer_key="placements",
         )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        result, draft = _state_parts(context)
-        chosen = (result.answer if result else draft).get("placements", {})
-        feedback = result.feedback["cards"] if result else [None] * len(value["cards"])
-        context["rows"] = [
-            {
-                "index": index,
-                "text": card["text"],
-                "chosen": chosen.get(str(index)),
-                "feedback": feedback[index],
-            }
-            for index, card in enumerate(value["cards"])
-        ]
-        context["result"] = result
+        context["rows"] = _item_by_item_rows(
+            context,
+            [card["text"] for card in value["cards"]],
+            items_key="cards",
+            answer_key="placements",
+        )
+        context["result"] = _state_parts(context)[0]
         return context
 
 
@@ -641,45 +667,35 @@ class TrueOrFalseBlock(ActivityBlock):
 
     def check_answer(self, value, answer):
         given = answer.get("answers", {})
-        statements, right = [], 0
+        statements = []
         for index, statement in enumerate(value["statements"]):
             chosen = given.get(str(index))
-            is_right = chosen is not None and chosen == bool(statement["answer"])
-            right += is_right
             statements.append(
                 {
                     "index": index,
                     "chosen": chosen,
                     "answer": bool(statement["answer"]),
-                    "correct": is_right,
+                    "answered": chosen is not None,
+                    "correct": chosen is not None and chosen == bool(statement["answer"]),
                     "feedback": statement["feedback"],
                 }
             )
-        total = len(statements)
-        complete = all(s["chosen"] is not None for s in statements)
-        return ActivityResult(
-            answer={"answers": {k: v for k, v in given.items() if isinstance(v, bool)}},
-            is_complete=complete,
-            correct=complete and right == total,
-            score=round(right / total, 4) if total else None,
-            feedback={"statements": statements, "right": right, "total": total},
+        return _item_by_item_result(
+            statements,
+            items_key="statements",
+            answer={k: v for k, v in given.items() if isinstance(v, bool)},
+            answer_key="answers",
         )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        result, draft = _state_parts(context)
-        chosen = (result.answer if result else draft).get("answers", {})
-        feedback = result.feedback["statements"] if result else [None] * len(value["statements"])
-        context["rows"] = [
-            {
-                "index": index,
-                "text": statement["text"],
-                "chosen": chosen.get(str(index)),
-                "feedback": feedback[index],
-            }
-            for index, statement in enumerate(value["statements"])
-        ]
-        context["result"] = result
+        context["rows"] = _item_by_item_rows(
+            context,
+            [statement["text"] for statement in value["statements"]],
+            items_key="statements",
+            answer_key="answers",
+        )
+        context["result"] = _state_parts(context)[0]
         return context
 
 

@@ -331,10 +331,10 @@ class LessonPage(RoutablePageMixin, Page):
     def completion_requirements(self) -> list[CompletionRequirement]:
         """What a pupil must do to complete this lesson.
 
-        By default: answer every required activity, reach the last step and, when the lesson
-        has a quiz, pass it (under the quiz's own "which attempt counts" rule). Override this
-        to add requirements (for example an H5P activity): return the default list plus
-        objects following `lessons.completion.CompletionRequirement`.
+        By default: answer every required activity (H5P activities included: a finished H5P
+        play is their answer), reach the last step and, when the lesson has a quiz, pass it
+        (under the quiz's own "which attempt counts" rule). A subclass may add requirements:
+        return this list plus objects following `lessons.completion.CompletionRequirement`.
         """
         requirements: list[CompletionRequirement] = [
             ActivityAnswered(activity_id=a.id, step=a.step, label=a.title)

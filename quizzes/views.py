@@ -49,6 +49,13 @@ def _return_url(request, quiz: Quiz) -> str:
     return request.session.get(RETURN_KEY.format(quiz.pk)) or reverse("learn_home")
 
 
+def _return_label(request, quiz: Quiz) -> str:
+    """The way back names where it leads: the lesson the quiz came from, or home."""
+    if request.session.get(RETURN_KEY.format(quiz.pk)):
+        return _("Back to the lesson")
+    return _("Back to my lessons")
+
+
 def _pupil_attempt(request, attempt_pk: int) -> Attempt:
     pupil = get_pupil(request.user)
     return get_object_or_404(
@@ -273,6 +280,7 @@ def result(request, attempt_pk: int):
             "can_retake": left is None or left > 0,
             "counted": counted,
             "return_url": _return_url(request, quiz),
+            "return_label": _return_label(request, quiz),
         },
     )
 

@@ -95,6 +95,21 @@ def _reveal_cards(value, result) -> list[str]:
     return [_("Turned over %(turned)s of %(total)s cards") % {"turned": turned, "total": total}]
 
 
+def _h5p(answer: dict) -> list[str]:
+    """H5P results are the scores the player reported (clamped on intake), not a checked answer."""
+    raw, most = answer.get("raw"), answer.get("max")
+    if not isinstance(raw, int | float) or not isinstance(most, int | float) or most <= 0:
+        return [_("Finished the activity")]
+    return [
+        _("Scored %(raw)s out of %(max)s (%(passed)s)")
+        % {
+            "raw": f"{raw:g}",
+            "max": f"{most:g}",
+            "passed": _("passed") if answer.get("passed") else _("not passed"),
+        }
+    ]
+
+
 DESCRIBERS: dict[str, Callable] = {
     "true_or_false": _true_or_false,
     "sort_it": _sort_it,
@@ -107,11 +122,14 @@ DESCRIBERS: dict[str, Callable] = {
 def describe_answer(activity: Activity | None, answer: dict) -> list[str]:
     """A stored answer as short sentences, checked against the lesson as it is now.
 
-    Activity types without a describer here (an H5P activity, say) and activities that have
-    since been removed from the lesson get no sentences: their correctness and score still show.
+    H5P activities are described from the score the player reported. Activity types without a
+    describer here and activities that have since been removed from the lesson get no sentences:
+    their correctness and score still show.
     """
     if activity is None:
         return []
+    if activity.block_type == "h5p":
+        return _h5p(answer or {})
     describer = DESCRIBERS.get(activity.block_type)
     if describer is None:
         return []

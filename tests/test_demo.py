@@ -52,3 +52,15 @@ def test_demo_logins_work(client, db):
     for picture in DEMO_PICTURE_PASSWORD.split("-"):
         response = client.post(reverse("pupil_login_secret"), {"picture": picture})
     assert response.url == reverse("learn_home")
+
+
+def test_the_demo_classes_have_their_modules_assigned_once(db):
+    from lessons.models import Assignment
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    assignments = Assignment.objects.select_related("teaching_group", "module")
+    assert assignments.count() == TeachingGroup.objects.count()
+    for assignment in assignments:
+        assert assignment.module.age_band == assignment.teaching_group.age_band.value
+        assert assignment.due_on > assignment.opens_on

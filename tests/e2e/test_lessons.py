@@ -288,7 +288,7 @@ def test_a_lesson_with_a_quiz_is_complete_only_once_the_quiz_is_passed(
     page.get_by_role("button", name="Start the quiz").click()
     _skip_the_whole_quiz(page)
     assert_accessible(page, context="quiz result, not passed")
-    page.get_by_role("link", name="Back to my lessons").click()  # back to the lesson
+    page.get_by_role("link", name="Back to the lesson").click()
     expect(page.get_by_role("heading", name="Getting help")).to_be_visible()
     expect(page.get_by_text("Good try! Have another go at the quiz")).to_be_visible()
     expect(page.get_by_text("Well done! You have finished this lesson.")).to_have_count(0)
@@ -303,7 +303,7 @@ def test_a_lesson_with_a_quiz_is_complete_only_once_the_quiz_is_passed(
     _pass_the_quiz(page, pupil=pupil, quiz=progress.lesson.quiz)
     expect(page.get_by_text("You got 6 out of 6.")).to_be_visible()
     assert_accessible(page, context="quiz result, passed")
-    page.get_by_role("link", name="Back to my lessons").click()
+    page.get_by_role("link", name="Back to the lesson").click()
     expect(page.get_by_text("Well done! You have finished this lesson.")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("quiz"))).to_have_count(0)
     assert_accessible(page, context="last step, lesson complete after the quiz")
@@ -362,6 +362,6 @@ def test_a_pupil_in_each_age_band_completes_a_real_lesson(
     page.get_by_role("button", name="Start the quiz").click()
     _pass_the_quiz(page, pupil=credentials.pupil, quiz=lesson.quiz)
     assert_accessible(page, context=f"{band} quiz result")
-    page.get_by_role("link", name="Back to my lessons").click()
+    page.get_by_role("link", name="Back to the lesson").click()
     expect(page.get_by_text("Well done! You have finished this lesson.")).to_be_visible()
     assert LessonProgress.objects.get(pupil=credentials.pupil).is_completed

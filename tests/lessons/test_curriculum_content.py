@@ -52,6 +52,14 @@ def test_each_module_has_four_lessons_with_two_kinds_of_activity(path):
     assert coverage_problems(data, name=path.name) == []
 
 
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_a_module_takes_as_long_as_its_lessons(path):
+    """Teachers plan their timetable with the module's minutes, so they must add up."""
+    data, _text = read_curriculum_file(path)
+    lesson_minutes = sum(lesson["estimated_minutes"] for lesson in data["lessons"])
+    assert data["module"]["estimated_minutes"] == lesson_minutes
+
+
 def test_every_activity_type_and_topic_is_used():
     used_types, topics = set(), set()
     for _name, data, _text in _modules():

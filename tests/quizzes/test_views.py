@@ -224,8 +224,14 @@ def test_the_result_goes_back_to_where_the_pupil_came_from(pupil_client, pupil, 
     pupil_client.get(f"/quizzes/{quiz.pk}/?next=https://evil.example/")  # ignored
     attempt = take(pupil, quiz)
     result = pupil_client.get(f"/quizzes/attempts/{attempt.pk}/result/").content.decode()
-    assert 'href="/learn/some-lesson/"' in result
+    assert 'href="/learn/some-lesson/">Back to the lesson</a>' in result
     assert "You got every question right. Brilliant!" in result
+
+
+def test_without_a_lesson_the_result_goes_back_to_my_lessons(pupil_client, pupil, quiz):
+    attempt = take(pupil, quiz)
+    result = pupil_client.get(f"/quizzes/attempts/{attempt.pk}/result/").content.decode()
+    assert 'href="/learn/">Back to my lessons</a>' in result
 
 
 @pytest.mark.parametrize("key", ["q4", "q5"])

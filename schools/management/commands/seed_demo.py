@@ -20,6 +20,10 @@ class Command(BaseCommand):
             # Our own H5P content types and demo activities first: curriculum lessons embed them.
             call_command("load_h5p_demo", verbosity=options.get("verbosity", 1))
             call_command("load_curriculum", verbosity=options.get("verbosity", 1))
+            # So the teacher's portal opens on real assignments rather than an empty page.
+            call_command(
+                "assign_demo_modules", school=logins.school.slug, verbosity=options["verbosity"]
+            )
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo school ready: {logins.school.name}"))
         out("")
