@@ -273,6 +273,9 @@ SECURE_CSP = {
 
 # --- Streamwise -----------------------------------------------------------------------------
 STREAMWISE_ESCALATE_AFTER_MINUTES = int(os.environ.get("STREAMWISE_ESCALATE_AFTER_MINUTES", "30"))
+# The key of the safeguarding access log's hash chain. Give it its own long random value in
+# production, so rotating SECRET_KEY does not make the existing chain unverifiable.
+STREAMWISE_ACCESS_LOG_KEY = os.environ.get("STREAMWISE_ACCESS_LOG_KEY", "")
 STREAMWISE_PUPIL_LOGIN_MAX_FAILURES = int(
     os.environ.get("STREAMWISE_PUPIL_LOGIN_MAX_FAILURES", "5")
 )
