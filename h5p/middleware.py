@@ -3,6 +3,7 @@ from django.http import HttpResponseNotFound
 from django.urls import reverse
 
 from .origin import is_h5p_request
+from .views import FILE_POLICY
 
 
 class H5POriginMiddleware:
@@ -34,5 +35,7 @@ class H5POriginMiddleware:
             response = self.get_response(request)
         else:
             response = HttpResponseNotFound(b"Not found", content_type="text/plain")
+            # Answered before the CSP middleware runs, so it carries the H5P files' policy.
+            response["Content-Security-Policy"] = FILE_POLICY
         response.cookies.clear()
         return response

@@ -69,12 +69,12 @@ def schools_where(user, *roles: str) -> list[int]:
     return [sid for sid, held in roles_by_school(user).items() if held & set(roles)]
 
 
-def _require(test, *, forbidden_message: str):
+def _require(test, *, forbidden_message: str, login_url: str | None = None):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return redirect_to_login(request.get_full_path(), login_url=login_url)
             if not test(request.user):
                 raise PermissionDenied(forbidden_message)
             return view(request, *args, **kwargs)
@@ -87,6 +87,8 @@ def _require(test, *, forbidden_message: str):
 pupil_required = _require(
     lambda user: get_pupil(user) is not None,
     forbidden_message="This page is for pupils.",
+    # A child whose session ended belongs at the class-code login, not the staff email form.
+    login_url="pupil_login",
 )
 staff_required = _require(is_staff_member, forbidden_message="This page is for school staff.")
 teacher_required = _require(

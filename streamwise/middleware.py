@@ -1,4 +1,8 @@
+from django.core.exceptions import PermissionDenied
 from django.middleware.csp import ContentSecurityPolicyMiddleware as DjangoCSPMiddleware
+from django.utils.deprecation import MiddlewareMixin
+
+from schools.permissions import get_pupil
 
 
 class ContentSecurityPolicyMiddleware(DjangoCSPMiddleware):
@@ -14,3 +18,15 @@ class ContentSecurityPolicyMiddleware(DjangoCSPMiddleware):
         if request.path.startswith(self.exempt_prefixes):
             return response
         return super().process_response(request, response)
+
+
+class PupilsOutOfStaffAccountsMiddleware(MiddlewareMixin):
+    """Refuse the staff account pages (allauth: email addresses, passwords, MFA) to pupils.
+
+    A pupil has no email address and no password of their own (pupil data is minimal, and their
+    teacher resets their login), so none of those pages may store one for them.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func.__module__.startswith("allauth.") and get_pupil(request.user) is not None:
+            raise PermissionDenied("Pupils log in with their class code.")

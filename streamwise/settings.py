@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "streamwise.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "streamwise.middleware.PupilsOutOfStaffAccountsMiddleware",
 ]
 
 ROOT_URLCONF = "streamwise.urls"
@@ -269,6 +270,22 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
+
+# Media (images, documents, H5P packages) in S3 or an S3-compatible store, for sites served by
+# several machines: `pip install "streamwise[s3]"` and set AWS_STORAGE_BUCKET_NAME. boto3 reads
+# the credentials itself (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or an instance role). Files
+# stay private: links are signed and expire. STREAMWISE_MEDIA_ORIGIN is where browsers fetch
+# them from (e.g. https://<bucket>.s3.amazonaws.com), allowed by the CSP.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = True
+    AWS_S3_FILE_OVERWRITE = False
+    for _directive in ("img-src", "media-src"):
+        SECURE_CSP[_directive] += env_list("STREAMWISE_MEDIA_ORIGIN")
 
 
 # --- Streamwise -----------------------------------------------------------------------------

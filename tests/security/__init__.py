@@ -1,0 +1,1 @@
+"""Security tests: the permission matrix, headers, CSRF and hostile bodies."""

@@ -1,0 +1,482 @@
+"""The permission matrix: every URL of Streamwise × every role → the answer to a GET.
+
+One row per route (by URL name), per Wagtail page type, per API operation, plus a few groups of
+third-party URLs (Wagtail admin, allauth, Wagtail's own front-end helpers) checked on a sample.
+A row holds one or more cases: a concrete URL built from the world (`tests.security.world`) and
+the expected outcome for each role. Where a URL takes an id there is a case for an object of
+class 1, of class 2 and of school B, so "another class" and "another school" are always tried.
+
+The policy, from ARCHITECTURE.md (not from what the code happens to do):
+
+- pupils see their own lessons, quizzes and progress, and "Talk to someone";
+- teachers see their own classes (another class of the school is 404, as if it did not exist);
+- school admins see every class and pupil of their school, and run it; never concern contents;
+- DSLs and deputies see every concern, flag and pupil record of their school, after MFA; the
+  portal is for teaching, so a lead with no teaching role gets 403 there;
+- content editors work in the Wagtail admin: lesson content and quizzes, no pupil data;
+- nobody sees anything of another school (404), and guessing a safeguarding URL without a lead's
+  role reveals nothing (404);
+- the API answers only to a school's token (401 to a browser session), scoped to its school;
+- H5P files and the player exist only on the H5P origin (404 on the site), for anyone.
+
+A POST-only URL answers a GET with 405 once the access check has passed (so an intruder still
+gets 302/403/404 from it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, replace
+from enum import Enum
+from operator import attrgetter
+
+from django.urls import reverse
+
+from .world import API_TOKENS, H5P_HOST, PEOPLE, SITE_HOST, Role, SchoolRecords, World
+
+# --- Outcomes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int
+    label: str
+    login_url_name: str | None = None  # for 302s: the login page the redirect must go to
+
+    def __str__(self):
+        return self.label
+
+
+OK = Outcome(200, "200")
+LOGIN = Outcome(302, "302 → staff login", "account_login")
+PUPIL_LOGIN = Outcome(302, "302 → pupil login", "pupil_login")
+REDIRECT = Outcome(302, "302 (not to a login page)")
+UNAUTHORIZED = Outcome(401, "401")
+FORBIDDEN = Outcome(403, "403")
+NOT_FOUND = Outcome(404, "404")
+NOT_ALLOWED = Outcome(405, "405 (POST only)")
+
+# --- Roles, by what they are ----------------------------------------------------------------
+
+R = Role
+ANONYMOUS = frozenset({R.ANONYMOUS})
+PUPILS = frozenset({R.PUPIL, R.PUPIL_OTHER_CLASS, R.PUPIL_OTHER_SCHOOL})
+TEACHERS = frozenset({R.TEACHER, R.TEACHER_OTHER_CLASS, R.TEACHER_OTHER_SCHOOL})
+LEADS = frozenset({R.DSL, R.DEPUTY_DSL, R.DSL_OTHER_SCHOOL})
+LEADS_OF_A = frozenset({R.DSL, R.DEPUTY_DSL})
+PORTAL_USERS = TEACHERS | {R.SCHOOL_ADMIN}  # the portal is for teaching and running a school
+STAFF = TEACHERS | LEADS | {R.SCHOOL_ADMIN}  # anyone with a role in a school
+LOGGED_IN = frozenset(PEOPLE) - ANONYMOUS
+EVERYONE = frozenset(PEOPLE)
+
+Cells = Mapping[Role, Outcome]
+
+
+def grid(otherwise: Outcome, *rules: tuple[Role | Collection[Role], Outcome]) -> Cells:
+    """Expected outcomes for the twelve people: each rule names some roles, the rest get
+    `otherwise`. A role may appear in one rule only, so a row reads without surprises."""
+    cells: dict[Role, Outcome] = {}
+    for roles, outcome in rules:
+        for role in {roles} if isinstance(roles, Role) else roles:
+            assert role not in cells, f"{role} is given two outcomes"
+            cells[role] = outcome
+    return {role: cells.get(role, otherwise) for role in PEOPLE}
+
+
+def everyone(outcome: Outcome) -> Cells:
+    return grid(outcome)
+
+
+# --- Who owns an object ---------------------------------------------------------------------
+
+
+class Owner(Enum):
+    """Whose object a URL points at: class 1 (the `teacher`'s), class 2, or school B."""
+
+    CLASS_ONE = "class 1"
+    OTHER_CLASS = "class 2"
+    OTHER_SCHOOL = "school B"
+
+    def records(self, world: World) -> SchoolRecords:
+        return {
+            Owner.CLASS_ONE: world.class_one,
+            Owner.OTHER_CLASS: world.other_class,
+            Owner.OTHER_SCHOOL: world.other_school,
+        }[self]
+
+    @property
+    def in_school_a(self) -> bool:
+        return self is not Owner.OTHER_SCHOOL
+
+
+TEACHER_OF = {
+    Owner.CLASS_ONE: R.TEACHER,
+    Owner.OTHER_CLASS: R.TEACHER_OTHER_CLASS,
+    Owner.OTHER_SCHOOL: R.TEACHER_OTHER_SCHOOL,
+}
+PUPIL_OF = {
+    Owner.CLASS_ONE: R.PUPIL,
+    Owner.OTHER_CLASS: R.PUPIL_OTHER_CLASS,
+    Owner.OTHER_SCHOOL: R.PUPIL_OTHER_SCHOOL,
+}
+
+# --- The policies, once each ------------------------------------------------------------------
+
+PUBLIC = everyone(OK)
+PUPIL_PAGE = grid(FORBIDDEN, (ANONYMOUS, PUPIL_LOGIN), (PUPILS, OK))
+PORTAL_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (PORTAL_USERS, OK))
+PORTAL_POST = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (PORTAL_USERS, NOT_ALLOWED))
+SCHOOL_ADMIN_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, OK))
+SCHOOL_ADMIN_POST = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, NOT_ALLOWED))
+STAFF_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (STAFF, OK))
+LEADS_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (LEADS, OK))
+# A case action: non-leads learn nothing (404); leads, even of another school, are refused the
+# method before any record is looked up. (So POST-only rows try one object: it stands for all.)
+LEADS_POST = grid(NOT_FOUND, (ANONYMOUS, LOGIN), (LEADS, NOT_ALLOWED))
+
+
+def class_page(owner: Owner) -> Cells:
+    """A class's page: its teacher and its school's admin; other portal users get 404."""
+    sees = {TEACHER_OF[owner]} | ({R.SCHOOL_ADMIN} if owner.in_school_a else set())
+    return grid(FORBIDDEN, (ANONYMOUS, LOGIN), (sees, OK), (PORTAL_USERS - sees, NOT_FOUND))
+
+
+def school_record(owner: Owner) -> Cells:
+    """A school admin's page about one of the school's classes, pupils, staff or tokens."""
+    if owner.in_school_a:
+        return SCHOOL_ADMIN_PAGE
+    return grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, NOT_FOUND))
+
+
+def own_attempt(owner: Owner) -> Cells:
+    """A quiz attempt: its pupil only; other pupils get 404, staff 403."""
+    pupil = PUPIL_OF[owner]
+    return grid(FORBIDDEN, (ANONYMOUS, PUPIL_LOGIN), (pupil, OK), (PUPILS - {pupil}, NOT_FOUND))
+
+
+def raised_concern(owner: Owner) -> Cells:
+    """The status of a concern: the member of staff who raised it (its teacher) only."""
+    raiser = TEACHER_OF[owner]
+    return grid(FORBIDDEN, (ANONYMOUS, LOGIN), (raiser, OK), (STAFF - {raiser}, NOT_FOUND))
+
+
+def case_record(owner: Owner) -> Cells:
+    """A case, flag or pupil record: the leads of its school; everyone else 404."""
+    leads = LEADS_OF_A if owner.in_school_a else {R.DSL_OTHER_SCHOOL}
+    return grid(NOT_FOUND, (ANONYMOUS, LOGIN), (leads, OK))
+
+
+def api_scoped(owner: Owner) -> Cells:
+    """An API record: the token of its school; the other school's token gets 404."""
+    mine = R.API_TOKEN if owner.in_school_a else R.API_TOKEN_OTHER_SCHOOL
+    return {
+        **everyone(UNAUTHORIZED),
+        **{token: OK if token == mine else NOT_FOUND for token in API_TOKENS},
+    }
+
+
+API_LIST = {**everyone(UNAUTHORIZED), **dict.fromkeys(API_TOKENS, OK)}
+
+
+# --- Rows ------------------------------------------------------------------------------------
+
+UrlBuilder = Callable[[World], str]
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    url: UrlBuilder
+    expect: Cells
+    host: str = SITE_HOST
+
+
+@dataclass(frozen=True)
+class Row:
+    """One route (`name`), page type (`page_type`), API operation (`operation`) or third-party
+    URL group (`prefix`), and its cases."""
+
+    key: str
+    cases: tuple[Case, ...]
+    name: str | None = None
+    page_type: str | None = None
+    operation: str | None = None
+    prefix: str | None = None
+    not_served: str = ""  # why a declared page type has no URL to try
+
+
+def route(name: str, expect: Cells, *args: Callable[[World], object]) -> Row:
+    """A route with no object, or with arguments that need no own/other variants."""
+
+    def url(world: World) -> str:
+        return reverse(name, args=[arg(world) for arg in args])
+
+    return Row(key=name, name=name, cases=(Case(name, url, expect),))
+
+
+def per_owner(
+    name: str,
+    policy: Callable[[Owner], Cells],
+    *args: Callable[[SchoolRecords], object],
+) -> Row:
+    """A route about one object: a case for the object of class 1, class 2 and school B."""
+
+    def case(owner: Owner) -> Case:
+        def url(world: World) -> str:
+            records = owner.records(world)
+            return reverse(name, args=[arg(records) for arg in args])
+
+        return Case(f"{name} ({owner.value})", url, policy(owner))
+
+    return Row(key=name, name=name, cases=tuple(case(owner) for owner in Owner))
+
+
+def h5p_route(name: str, *args: Callable[[World], object]) -> Row:
+    """An H5P file or the player: anyone on the H5P origin (no cookie reaches it), nobody on the
+    site origin."""
+
+    def url(world: World) -> str:
+        return reverse(name, args=[arg(world) for arg in args])
+
+    return Row(
+        key=name,
+        name=name,
+        cases=(
+            Case(f"{name} on the H5P origin", url, everyone(OK), host=H5P_HOST),
+            Case(f"{name} on the site", url, everyone(NOT_FOUND)),
+        ),
+    )
+
+
+def api_operation(
+    operation: str,
+    name: str,
+    policy: Cells | Callable[[Owner], Cells],
+    *args: Callable[[SchoolRecords], object],
+) -> Row:
+    """An operation of the ninja API, as ninja declares it ("GET /classes"), by URL name."""
+    url_name = f"streamwise_api:{name}"
+    row = per_owner(url_name, policy, *args) if callable(policy) else route(url_name, policy)
+    return replace(row, key=f"API {operation}", operation=operation)
+
+
+def page_type(model: str, *cases: Case, not_served: str = "") -> Row:
+    return Row(key=f"page {model}", page_type=model, cases=cases, not_served=not_served)
+
+
+def sample(prefix: str, *cases: Case) -> Row:
+    return Row(key=f"group {prefix}", prefix=prefix, cases=cases)
+
+
+def fixed(path: str, expect: Cells, host: str = SITE_HOST) -> Case:
+    return Case(path, lambda world: path, expect, host=host)
+
+
+# URL arguments taken from an owner's records.
+group = attrgetter("group.pk")
+pupil = attrgetter("pupil.pk")
+assignment = attrgetter("assignment.pk")
+concern = attrgetter("concern.pk")
+entry = attrgetter("entry.pk")
+flag = attrgetter("flag.pk")
+attempt = attrgetter("open_attempt.pk")
+submitted = attrgetter("submitted_attempt.pk")
+quiz = attrgetter("open_attempt.quiz_id")
+teacher = attrgetter("teacher.pk")
+
+
+# --- The table -------------------------------------------------------------------------------
+
+PORTAL = "teacher_portal:"
+SAFE = "safeguarding:"
+
+ROWS: tuple[Row, ...] = (
+    # Pupil login and "home"
+    route("pupil_login", grid(OK, (PUPILS, REDIRECT))),
+    route("pupil_login_name", everyone(PUPIL_LOGIN)),  # no class code given yet
+    route("pupil_login_secret", everyone(PUPIL_LOGIN)),
+    route("pupil_logout", everyone(NOT_ALLOWED)),
+    route("home_for_user", everyone(REDIRECT)),
+    # Lessons: the pupil's home (the player is the LessonPage type, below)
+    route("learn_home", PUPIL_PAGE),
+    # Quizzes, pupils
+    route("quizzes:detail", PUPIL_PAGE, lambda w: w.quiz.pk),
+    route("quizzes:start", everyone(NOT_ALLOWED), lambda w: w.quiz.pk),
+    per_owner("quizzes:question", own_attempt, attempt, lambda r: 1),
+    per_owner("quizzes:finish", own_attempt, attempt),
+    per_owner("quizzes:result", own_attempt, submitted),
+    # Quizzes, teachers
+    per_owner("quizzes:class_quizzes", class_page, group),
+    per_owner("quizzes:knowledge_map", class_page, group),
+    per_owner("quizzes:analysis", class_page, quiz, group),
+    # Teacher portal: classes and pupils
+    route(PORTAL + "home", PORTAL_PAGE),
+    per_owner(PORTAL + "class_detail", class_page, group),
+    per_owner(PORTAL + "login_cards", class_page, group),
+    route(PORTAL + "login_cards_new_passwords", PORTAL_POST, lambda w: w.class_one.group.pk),
+    per_owner(PORTAL + "pupil_detail", class_page, pupil),
+    route(PORTAL + "pupil_reset_login", PORTAL_POST, lambda w: w.class_one.pupil.pk),
+    # Teacher portal: work set and progress
+    per_owner(PORTAL + "assignment_add", class_page, group),
+    per_owner(PORTAL + "progress", class_page, group, assignment),
+    per_owner(PORTAL + "assignment_edit", class_page, group, assignment),
+    per_owner(PORTAL + "assignment_withdraw", class_page, group, assignment),
+    per_owner(PORTAL + "pupil_progress", class_page, group, assignment, pupil),
+    per_owner(PORTAL + "progress_charts", class_page, group, assignment),
+    per_owner(
+        PORTAL + "progress_export", class_page, group, assignment, lambda r: "grid", lambda r: "csv"
+    ),
+    route(PORTAL + "overdue", PORTAL_PAGE),
+    # Teacher portal: the school admin's pages
+    route(PORTAL + "school_overview", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "school_classes", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "class_add", SCHOOL_ADMIN_PAGE),
+    per_owner(PORTAL + "class_edit", school_record, group),
+    per_owner(PORTAL + "class_archive", school_record, group),
+    route(PORTAL + "class_restore", SCHOOL_ADMIN_POST, lambda w: w.class_one.group.pk),
+    route(PORTAL + "school_pupils", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "pupil_add", SCHOOL_ADMIN_PAGE),
+    per_owner(PORTAL + "pupil_edit", school_record, pupil),
+    per_owner(PORTAL + "pupil_move", school_record, pupil),
+    per_owner(PORTAL + "pupil_archive", school_record, pupil),
+    route(PORTAL + "roster_upload", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "roster_confirm", SCHOOL_ADMIN_POST),
+    route(PORTAL + "roster_template", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "staff_list", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "staff_add", SCHOOL_ADMIN_PAGE),
+    per_owner(PORTAL + "staff_edit", school_record, teacher),
+    per_owner(PORTAL + "staff_remove", school_record, teacher),
+    route(PORTAL + "api_tokens", SCHOOL_ADMIN_PAGE),
+    Row(
+        key=PORTAL + "api_token_revoke",
+        name=PORTAL + "api_token_revoke",
+        cases=(
+            Case(
+                "api_token_revoke (school A)",
+                lambda w: reverse(PORTAL + "api_token_revoke", args=[w.api_token.pk]),
+                school_record(Owner.CLASS_ONE),
+            ),
+            Case(
+                "api_token_revoke (school B)",
+                lambda w: reverse(PORTAL + "api_token_revoke", args=[w.api_token_other_school.pk]),
+                school_record(Owner.OTHER_SCHOOL),
+            ),
+        ),
+    ),
+    # Safeguarding: pupils, staff, the hidden exit
+    route(SAFE + "talk", PUPIL_PAGE),
+    route(SAFE + "talk_sent", PUPIL_PAGE),
+    route(SAFE + "quick_exit", PUBLIC),
+    route("times_tables", PUBLIC),
+    route(SAFE + "raise", STAFF_PAGE),
+    route(SAFE + "raised_list", STAFF_PAGE),
+    per_owner(SAFE + "raised_detail", raised_concern, concern),
+    # Safeguarding: the DSL area
+    route(SAFE + "home", LEADS_PAGE),
+    per_owner(SAFE + "case", case_record, concern),
+    per_owner(SAFE + "case_entry_correct", case_record, concern, entry),
+    per_owner(SAFE + "case_export", case_record, concern),
+    route(SAFE + "case_acknowledge", LEADS_POST, lambda w: w.class_one.concern.pk),
+    route(SAFE + "case_entry_add", LEADS_POST, lambda w: w.class_one.concern.pk),
+    route(SAFE + "case_close", LEADS_POST, lambda w: w.class_one.concern.pk),
+    route(SAFE + "case_reopen", LEADS_POST, lambda w: w.class_one.concern.pk),
+    route(SAFE + "case_link", LEADS_POST, lambda w: w.class_one.concern.pk),
+    per_owner(SAFE + "pupil_record", case_record, pupil),
+    per_owner(SAFE + "pupil_export", case_record, pupil),
+    per_owner(SAFE + "flag", case_record, flag),
+    route(SAFE + "flag_promote", LEADS_POST, lambda w: w.class_one.flag.pk),
+    route(SAFE + "flag_dismiss", LEADS_POST, lambda w: w.class_one.flag.pk),
+    route(SAFE + "search", LEADS_PAGE),
+    route(SAFE + "access_log", LEADS_PAGE),
+    route(SAFE + "settings", LEADS_PAGE),
+    # H5P: the player and files on their own origin; the xAPI intake on the site
+    h5p_route("h5p:play", lambda w: w.h5p_content.key),
+    h5p_route("h5p:h5p_json", lambda w: w.h5p_content.key),
+    h5p_route("h5p:content_json", lambda w: w.h5p_content.key),
+    h5p_route("h5p:content_file", lambda w: w.h5p_content.key, lambda w: w.h5p_content_file),
+    h5p_route("h5p:library_json", lambda w: w.h5p_library.folder_name),
+    h5p_route(
+        "h5p:library_file", lambda w: w.h5p_library.folder_name, lambda w: w.h5p_library_file
+    ),
+    Row(
+        key="h5p:xapi",
+        name="h5p:xapi",
+        cases=(
+            Case("xapi on the site", lambda w: reverse("h5p:xapi"), everyone(NOT_ALLOWED)),
+            Case(
+                "xapi on the H5P origin",
+                lambda w: reverse("h5p:xapi"),
+                everyone(NOT_FOUND),
+                host=H5P_HOST,
+            ),
+        ),
+    ),
+    # The API: a school's token, never a browser session
+    route("streamwise_api:openapi-json", PUBLIC),
+    route("streamwise_api:api-root", everyone(NOT_FOUND)),
+    api_operation("GET /classes", "list_classes", API_LIST),
+    api_operation("GET /classes/{class_id}/pupils", "list_class_pupils", api_scoped, group),
+    api_operation(
+        "GET /classes/{class_id}/assignments", "list_class_assignments", api_scoped, group
+    ),
+    api_operation(
+        "GET /assignments/{assignment_id}/progress", "assignment_progress", api_scoped, assignment
+    ),
+    # Wagtail pages: the course site is public; lessons are for pupils of their age band and
+    # for staff and editors as a preview
+    page_type("wagtailcore.Page", not_served="only the tree root and Wagtail's starter page"),
+    page_type("lessons.LessonLibraryPage", Case("the library", lambda w: w.library.url, PUBLIC)),
+    page_type("lessons.ModulePage", Case("a module", lambda w: w.module.url, PUBLIC)),
+    page_type(
+        "lessons.LessonPage",
+        Case(
+            "an 8–10 lesson",
+            lambda w: w.lesson.url,
+            grid(OK, (ANONYMOUS, LOGIN)),
+        ),
+        Case(
+            "an 8–10 lesson's step",
+            lambda w: w.lesson.url + "step/1/",
+            grid(OK, (ANONYMOUS, LOGIN)),
+        ),
+        Case(
+            "an 11–13 lesson",
+            lambda w: w.older_lesson.url,
+            grid(OK, (ANONYMOUS, LOGIN), (PUPILS, FORBIDDEN)),
+        ),
+        Case(
+            "a lesson's progress (POST only)",
+            lambda w: w.lesson.url + "progress/",
+            grid(NOT_ALLOWED, (ANONYMOUS, LOGIN)),
+        ),
+    ),
+    # Third-party URLs, on a sample: the Wagtail admin is for content editors only
+    sample(
+        "admin/",
+        fixed("/admin/", grid(LOGIN, (R.CONTENT_EDITOR, OK))),
+        fixed("/admin/pages/", grid(LOGIN, (R.CONTENT_EDITOR, OK))),
+        Case(
+            "edit the library page",
+            lambda w: reverse("wagtailadmin_pages:edit", args=[w.library.pk]),
+            grid(LOGIN, (R.CONTENT_EDITOR, OK)),
+        ),
+        fixed("/admin/snippets/quizzes/quiz/", grid(LOGIN, (R.CONTENT_EDITOR, OK))),
+        fixed("/admin/snippets/h5p/h5pcontent/", grid(LOGIN, (R.CONTENT_EDITOR, OK))),
+        # Editors do not manage people or install H5P libraries: back to the dashboard
+        fixed("/admin/users/", grid(LOGIN, (R.CONTENT_EDITOR, REDIRECT))),
+        fixed("/admin/h5p_libraries/", grid(LOGIN, (R.CONTENT_EDITOR, REDIRECT))),
+    ),
+    # Staff accounts (allauth): a pupil has no email address or password of their own to manage
+    sample(
+        "accounts/",
+        fixed("/accounts/login/", grid(REDIRECT, (ANONYMOUS, OK), (PUPILS, FORBIDDEN))),
+        # "Sign-up is closed": staff accounts are made by a school admin
+        fixed("/accounts/signup/", grid(REDIRECT, (ANONYMOUS, OK), (PUPILS, FORBIDDEN))),
+        fixed("/accounts/password/reset/", grid(OK, (PUPILS, FORBIDDEN))),
+        fixed("/accounts/email/", grid(OK, (ANONYMOUS, LOGIN), (PUPILS, FORBIDDEN))),
+        fixed("/accounts/password/set/", grid(REDIRECT, (ANONYMOUS, LOGIN), (PUPILS, FORBIDDEN))),
+        fixed("/accounts/2fa/", grid(OK, (ANONYMOUS, LOGIN), (PUPILS, FORBIDDEN))),
+    ),
+    sample("_util/", fixed("/_util/login/", PUBLIC)),
+    sample("documents/", fixed("/documents/999999/missing.pdf", everyone(NOT_FOUND))),
+)
