@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -207,28 +207,11 @@ def _staff(school, role, name):
     return factories.staff(school, role, first_name=name)
 
 
-# Wagtail's "Editors" group covers pages, images and documents; quizzes and H5P activities are
-# snippets whose permissions a site grants its editors as well.
-EDITOR_SNIPPET_PERMISSIONS = (
-    "add_quiz",
-    "change_quiz",
-    "delete_quiz",
-    "add_h5pcontent",
-    "change_h5pcontent",
-    "delete_h5pcontent",
-)
-
-
 def _content_editor():
-    """A Wagtail admin user with an editor's permissions and no role in any school."""
+    """A Wagtail admin user in the Editors group (pages, images, documents, quizzes and H5P
+    activities: see the quizzes and h5p editor-permission migrations) and no role in any school."""
     editor = factories.UserFactory(first_name="Eve")
     editor.groups.add(Group.objects.get(name="Editors"))
-    editor.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label__in=["quizzes", "h5p"],
-            codename__in=EDITOR_SNIPPET_PERMISSIONS,
-        )
-    )
     return editor
 
 
