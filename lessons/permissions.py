@@ -45,6 +45,11 @@ class LessonViewer:
         return self.pupil is None
 
 
+# Someone signed out in the middle of a lesson is most likely a pupil whose session ended; the
+# pupil login page links to the staff login, passing `next` on, for a teacher previewing.
+PUPIL_LOGIN = "pupil_login"
+
+
 def lesson_viewer_required(view):
     """For lesson player views `view(request, lesson, *args, viewer=…)`."""
 
@@ -56,8 +61,8 @@ def lesson_viewer_required(view):
                 # An answer posted after the session ended: send the whole page to log in,
                 # rather than swapping a login form into the activity.
                 here = request.htmx.current_url_abs_path or lesson.url
-                return HttpResponseClientRedirect(redirect_to_login(here).url)
-            return redirect_to_login(request.get_full_path())
+                return HttpResponseClientRedirect(redirect_to_login(here, PUPIL_LOGIN).url)
+            return redirect_to_login(request.get_full_path(), PUPIL_LOGIN)
         pupil = get_pupil(user)
         if pupil is not None:
             if not pupil_can_open(pupil, lesson):

@@ -45,10 +45,13 @@ def test_a_module_page_is_public_but_teacher_notes_are_for_staff(client, teacher
 
 
 @pytest.mark.parametrize("path", ["", "step/1/"])
-def test_visitors_are_sent_to_log_in(client, lesson, path):
+def test_visitors_are_sent_to_the_pupil_login(client, lesson, path):
     response = client.get(lesson.url + path)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
+    assert response.url.startswith(reverse("pupil_login"))
+    # A teacher previewing follows "Staff log in", which carries them back to the lesson.
+    login_page = client.get(response.url).content.decode()
+    assert f'href="{reverse("account_login")}?next={lesson.url}{path}"' in login_page
 
 
 def test_visitors_cannot_post_answers(client, lesson):
@@ -64,7 +67,7 @@ def test_an_answer_after_the_session_ended_sends_the_page_to_log_in(client, less
         headers={"HX-Request": "true", "HX-Current-URL": "http://testserver" + lesson.url},
     )
     assert response.status_code == 200
-    assert response.headers["HX-Redirect"].startswith(reverse("account_login"))
+    assert response.headers["HX-Redirect"].startswith(reverse("pupil_login"))
     assert lesson.url in response.headers["HX-Redirect"]
 
 

@@ -423,7 +423,7 @@ ROWS: tuple[Row, ...] = (
         "GET /assignments/{assignment_id}/progress", "assignment_progress", api_scoped, assignment
     ),
     # Wagtail pages: the course site is public; lessons are for pupils of their age band and
-    # for staff and editors as a preview
+    # for staff and editors as a preview; a visitor signed out mid-lesson is most likely a pupil
     page_type("wagtailcore.Page", not_served="only the tree root and Wagtail's starter page"),
     page_type("lessons.LessonLibraryPage", Case("the library", lambda w: w.library.url, PUBLIC)),
     page_type("lessons.ModulePage", Case("a module", lambda w: w.module.url, PUBLIC)),
@@ -432,22 +432,22 @@ ROWS: tuple[Row, ...] = (
         Case(
             "an 8–10 lesson",
             lambda w: w.lesson.url,
-            grid(OK, (ANONYMOUS, LOGIN)),
+            grid(OK, (ANONYMOUS, PUPIL_LOGIN)),
         ),
         Case(
             "an 8–10 lesson's step",
             lambda w: w.lesson.url + "step/1/",
-            grid(OK, (ANONYMOUS, LOGIN)),
+            grid(OK, (ANONYMOUS, PUPIL_LOGIN)),
         ),
         Case(
             "an 11–13 lesson",
             lambda w: w.older_lesson.url,
-            grid(OK, (ANONYMOUS, LOGIN), (PUPILS, FORBIDDEN)),
+            grid(OK, (ANONYMOUS, PUPIL_LOGIN), (PUPILS, FORBIDDEN)),
         ),
         Case(
             "a lesson's progress (POST only)",
             lambda w: w.lesson.url + "progress/",
-            grid(NOT_ALLOWED, (ANONYMOUS, LOGIN)),
+            grid(NOT_ALLOWED, (ANONYMOUS, PUPIL_LOGIN)),
         ),
     ),
     # Third-party URLs, on a sample: the Wagtail admin is for content editors only
