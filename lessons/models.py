@@ -414,8 +414,9 @@ class LessonProgress(models.Model):
     pupil = models.ForeignKey(
         Pupil, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("pupil")
     )
+    # PROTECT: pupils' records outlive a careless delete (lessons/wagtail_hooks.py explains).
     lesson = models.ForeignKey(
-        LessonPage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson")
+        LessonPage, on_delete=models.PROTECT, related_name="progress", verbose_name=_("lesson")
     )
     status = models.CharField(
         _("status"),
@@ -460,7 +461,7 @@ class ActivityResponse(models.Model):
     )
     lesson = models.ForeignKey(
         LessonPage,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="activity_responses",
         verbose_name=_("lesson"),
     )
