@@ -30,7 +30,7 @@ class H5PLibraryQuerySet(models.QuerySet):
         """The library served under ``Machine.Name-1.2`` (the folder name H5P uses)."""
         machine_name, _dash, version = folder_name.rpartition("-")
         major, _dot, minor = version.partition(".")
-        if not (machine_name and major.isdigit() and minor.isdigit()):
+        if not (machine_name and major.isdecimal() and minor.isdecimal()):
             return None
         return self.get_ref(LibraryRef(machine_name, int(major), int(minor)))
 

@@ -56,6 +56,16 @@ def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False
+
+
 def statement_verb(statement: dict) -> str:
     verb_id = _dict(statement.get("verb")).get("id")
     if not isinstance(verb_id, str) or not verb_id.startswith(ADL_VERB_PREFIX):
@@ -86,6 +96,9 @@ def statement_outcome(
     """Check a statement and work out the score, completion and success the server accepts."""
     if not isinstance(statement, dict):
         raise StatementError(_("The statement must be a JSON object."))
+    if _contains_nul(statement):
+        # The statement is stored as JSON, and PostgreSQL refuses NUL characters in it.
+        raise StatementError(_("The statement must not contain NUL characters."))
     verb = statement_verb(statement)
     if verb not in allowed_verbs:
         raise StatementError(_("Statements with this verb are not recorded."), status=422)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from schools.forms import RecordChoicesField
 from schools.models import Pupil
 
 from . import conf
@@ -76,7 +77,7 @@ class PupilChoiceField(forms.ModelChoiceField):
         return f"{pupil.display_name} ({pupil.get_year_group_display()})"
 
 
-class CategoriesField(forms.ModelMultipleChoiceField):
+class CategoriesField(RecordChoicesField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, category):

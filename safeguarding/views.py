@@ -183,7 +183,7 @@ def raise_concern(request):
     else:
         initial = {"submission": uuid.uuid4()}
         pupil_id = request.GET.get("pupil", "")
-        if pupil_id.isdigit() and pupils.filter(pk=pupil_id).exists():
+        if pupil_id.isdecimal() and pupils.filter(pk=pupil_id).exists():
             initial["pupil"] = int(pupil_id)
         form = RaiseConcernForm(initial=initial, **form_kwargs)
     return render(request, "safeguarding/raise.html", {"form": form, "has_pupils": bool(schools)})
@@ -646,7 +646,7 @@ def search(request):
             .order_by("display_name")[:50]
         )
         number = query.lstrip("#")
-        if number.isdigit():
+        if number.isdecimal():
             concerns = list(
                 Concern.objects.visible_to(request.user)
                 .filter(pk=int(number))

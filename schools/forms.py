@@ -25,3 +25,28 @@ class PupilPasswordForm(forms.Form):
         strip=True,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class RecordChoicesField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that answers "not a valid choice" for ids no database can hold.
+
+    Django looks the posted ids up with ``pk__in``; on SQLite an id past the 64-bit range
+    raises OverflowError there (a server error) instead of failing validation.
+    """
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if not _fits_a_database_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
+def _fits_a_database_id(value) -> bool:
+    try:
+        return abs(int(value)) < 2**63
+    except (TypeError, ValueError):
+        return True  # not a number at all: Django's own check refuses it

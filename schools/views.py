@@ -90,7 +90,9 @@ def pupil_login_name(request):
         return redirect("pupil_login")
     pupils = group.pupils.active().order_by("display_name")
     if request.method == "POST":
-        chosen = pupils.filter(pk=request.POST.get("pupil")).first()
+        pupil_id = request.POST.get("pupil", "")
+        # Only a number reaches the query: anything else is no name, not a server error.
+        chosen = pupils.filter(pk=pupil_id).first() if pupil_id.isdecimal() else None
         if chosen is not None:
             request.session[SESSION_PUPIL] = chosen.pk
             request.session[SESSION_PICKS] = []

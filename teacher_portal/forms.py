@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import LessonPage, ModulePage
+from schools.forms import RecordChoicesField
 from schools.models import Pupil, StaffMembership, StaffRole, TeachingGroup, YearGroup
 from schools.services import SCHOOL_ADMIN_MANAGED_ROLES
 
@@ -24,7 +25,7 @@ class PortalForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class StaffChoiceField(forms.ModelMultipleChoiceField):
+class StaffChoiceField(RecordChoicesField):
     def label_from_instance(self, user):
         name = user.get_full_name()
         return f"{name} ({user.email})" if name else user.email
@@ -102,7 +103,7 @@ class PupilForm(PortalForm):
     year_group = forms.TypedChoiceField(
         label=_("Year group"), choices=YearGroup.choices, coerce=int
     )
-    teaching_groups = forms.ModelMultipleChoiceField(
+    teaching_groups = RecordChoicesField(
         label=_("Classes"),
         queryset=TeachingGroup.objects.none(),
         required=False,
@@ -256,7 +257,7 @@ class AssignmentForm(PortalForm):
         coerce=int,
         help_text=_("A whole module, or one lesson from it."),
     )
-    pupils = forms.ModelMultipleChoiceField(
+    pupils = RecordChoicesField(
         label=_("Pupils"),
         queryset=Pupil.objects.none(),
         required=False,

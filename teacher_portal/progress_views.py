@@ -80,7 +80,7 @@ def assignment_add(request, pk):
     group = _group(request, pk, active=True)
     today = timezone.localdate()
     initial = {"opens_on": today, "due_on": today + timedelta(days=DEFAULT_DAYS_TO_DO)}
-    if request.GET.get("page", "").isdigit():
+    if request.GET.get("page", "").isdecimal():
         initial["page"] = int(request.GET["page"])
     form = AssignmentForm(request.POST or None, initial=initial, group=group)
     if request.method == "POST" and form.is_valid():
@@ -291,7 +291,7 @@ def progress_export(request, pk, assignment_pk, what, fmt):
     group = _group(request, pk)
     assignment = _assignment(request, group, assignment_pk)
     pupil = None
-    if request.GET.get("pupil", "").isdigit():
+    if request.GET.get("pupil", "").isdecimal():
         pupil = get_object_or_404(Pupil.objects.visible_to(request.user), pk=request.GET["pupil"])
     grid = _grid(request, group, assignment, pupil=pupil)
     stem = f"{group.name} {assignment.title}"

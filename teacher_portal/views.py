@@ -351,7 +351,7 @@ def pupil_add(request, *, school):
     class_id = request.GET.get("class", "")
     group = (
         TeachingGroup.objects.filter(school=school, pk=class_id).active().first()
-        if class_id.isdigit()
+        if class_id.isdecimal()
         else None
     )
     if group is not None:

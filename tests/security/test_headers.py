@@ -140,6 +140,8 @@ TEST_ONLY_ENV = (
     "STREAMWISE_PLAIN_STATIC",
     "EMAIL_MODE",
     "DJANGO_SETTINGS_MODULE",
+    # Set for Playwright's sync API in the browser tests; never in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 CHECK_DEPLOY = (
     "import django; django.setup(); "
