@@ -10,13 +10,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEBUG=1 STREAMWISE_H5P_ORIGIN=http://localhost:$(PORT) STREAMWISE_SITE_URL=http://$(HOST):$(PORT) WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT)
 
-.PHONY: help install install-test demo serve serve-prod test test-fast lint format check-deploy assets clean
+.PHONY: help install install-test demo serve serve-prod test test-fast fault load lint format check-deploy assets clean
 
 help:
 	@echo "make demo   install everything, load the demo school and curriculum, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install test dependencies (Chromium too) and run the whole suite"
 	@echo "            (DATABASE_URL=postgres://... make test runs it on PostgreSQL)"
 	@echo "make serve-prod  gunicorn + db_worker + PostgreSQL on 127.0.0.1 (production settings)"
+	@echo "make load   5-minute load run with faults against serve-prod-style serving (PostgreSQL);"
+	@echo "            results in bench/results/ (LOAD_ARGS=\"--duration 120\" to change it)"
+	@echo "make fault  the short fault run as a test (about 2 minutes, PostgreSQL)"
 	@echo "make lint   ruff check + format check"
 
 $(PY):
@@ -60,7 +63,16 @@ test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e and not fault" $(PYTEST_ARGS)
+
+# The short fault run (left out of `make test`): serving under load, a web worker killed and
+# the task worker restarted, then nothing lost. Needs PostgreSQL (DATABASE_URL's server).
+fault: install
+	$(BIN)/pytest -m fault tests/fault $(PYTEST_ARGS)
+
+# The full load run: 300 pupils, 10 teachers, 2 DSLs for 5 minutes, with the faults.
+load: install
+	$(PY) -m bench.load.run $(LOAD_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
