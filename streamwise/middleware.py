@@ -29,4 +29,6 @@ class PupilsOutOfStaffAccountsMiddleware(MiddlewareMixin):
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if view_func.__module__.startswith("allauth.") and get_pupil(request.user) is not None:
-            raise PermissionDenied("Pupils log in with their class code.")
+            raise PermissionDenied(
+                "You are logged in as a pupil. To use a staff account here, log out first."
+            )
