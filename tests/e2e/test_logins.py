@@ -48,6 +48,12 @@ def test_older_pupil_logs_in_with_a_password(page, assert_accessible, login_pupi
     response = page.goto("/portal/")
     assert response.status == 403
     assert_accessible(page, context="403 page")
+    # A teacher picks up the device: the staff login says a pupil is still here and logs them out.
+    page.goto("/accounts/login/")
+    expect(page.get_by_text("You are logged in as a pupil")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("link", name="Staff log in").click()
+    expect(page.get_by_label("Email")).to_be_visible()
 
 
 def test_teacher_logs_in_and_sees_their_classes(page, assert_accessible, login_staff, group):
