@@ -95,17 +95,17 @@ def _reveal_cards(value, result) -> list[str]:
     return [_("Turned over %(turned)s of %(total)s cards") % {"turned": turned, "total": total}]
 
 
-def _h5p(answer: dict) -> list[str]:
+def _h5p(value, result) -> list[str]:
     """H5P results are the scores the player reported (clamped on intake), not a checked answer."""
-    raw, most = answer.get("raw"), answer.get("max")
-    if not isinstance(raw, int | float) or not isinstance(most, int | float) or most <= 0:
+    raw, most = result.feedback.get("raw"), result.feedback.get("max")
+    if raw is None or most is None or most <= 0:
         return [_("Finished the activity")]
     return [
         _("Scored %(raw)s out of %(max)s (%(passed)s)")
         % {
             "raw": f"{raw:g}",
             "max": f"{most:g}",
-            "passed": _("passed") if answer.get("passed") else _("not passed"),
+            "passed": _("passed") if result.correct else _("not passed"),
         }
     ]
 
@@ -116,20 +116,18 @@ DESCRIBERS: dict[str, Callable] = {
     "spot_the_signs": _spot_the_signs,
     "what_would_you_do": _what_would_you_do,
     "reveal_cards": _reveal_cards,
+    "h5p": _h5p,
 }
 
 
 def describe_answer(activity: Activity | None, answer: dict) -> list[str]:
     """A stored answer as short sentences, checked against the lesson as it is now.
 
-    H5P activities are described from the score the player reported. Activity types without a
-    describer here and activities that have since been removed from the lesson get no sentences:
-    their correctness and score still show.
+    Activity types without a describer here and activities that have since been removed from
+    the lesson get no sentences: their correctness and score still show.
     """
     if activity is None:
         return []
-    if activity.block_type == "h5p":
-        return _h5p(answer or {})
     describer = DESCRIBERS.get(activity.block_type)
     if describer is None:
         return []
