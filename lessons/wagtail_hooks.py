@@ -14,17 +14,16 @@ from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.models import Page
 
-from .models import LessonPage, LessonProgress
+from .models import LessonProgress
 
 
 def _pages_with_progress(pages) -> list[Page]:
     """Those of `pages` that are, or contain, a lesson some pupil has started."""
-    started = list(
-        LessonPage.objects.filter(pk__in=LessonProgress.objects.values("lesson_id")).values_list(
-            "path", flat=True
-        )
-    )
-    return [page for page in pages if any(path.startswith(page.path) for path in started)]
+    return [
+        page
+        for page in pages
+        if LessonProgress.objects.filter(lesson__path__startswith=page.path).exists()
+    ]
 
 
 def _refuse(request, pages, fallback_url: str):
