@@ -45,15 +45,12 @@ def _remember_return_url(request, quiz: Quiz) -> None:
         request.session[RETURN_KEY.format(quiz.pk)] = target
 
 
-def _return_url(request, quiz: Quiz) -> str:
-    return request.session.get(RETURN_KEY.format(quiz.pk)) or reverse("learn_home")
-
-
-def _return_label(request, quiz: Quiz) -> str:
-    """The way back names where it leads: the lesson the quiz came from, or home."""
-    if request.session.get(RETURN_KEY.format(quiz.pk)):
-        return _("Back to the lesson")
-    return _("Back to my lessons")
+def _way_back(request, quiz: Quiz) -> tuple[str, str]:
+    """Where "Back" leads, and its words: the lesson the quiz came from, or the pupil's home."""
+    lesson_url = request.session.get(RETURN_KEY.format(quiz.pk))
+    if lesson_url:
+        return lesson_url, _("Back to the lesson")
+    return reverse("learn_home"), _("Back to my lessons")
 
 
 def _pupil_attempt(request, attempt_pk: int) -> Attempt:
@@ -102,7 +99,7 @@ def quiz_detail(request, pk: int):
             "submitted": submitted,
             "counted": counted_attempt(submitted, rule=quiz.counted_attempt),
             "attempts_left": left,
-            "return_url": _return_url(request, quiz),
+            "return_url": _way_back(request, quiz)[0],
         },
     )
 
@@ -267,6 +264,7 @@ def result(request, attempt_pk: int):
         )
     left = services.attempts_left(pupil=attempt.pupil, quiz=quiz)
     counted = Attempt.objects.counted_for(pupil=attempt.pupil, quiz=quiz)
+    return_url, return_label = _way_back(request, quiz)
     return render(
         request,
         "quizzes/result.html",
@@ -279,8 +277,8 @@ def result(request, attempt_pk: int):
             "attempts_left": left,
             "can_retake": left is None or left > 0,
             "counted": counted,
-            "return_url": _return_url(request, quiz),
-            "return_label": _return_label(request, quiz),
+            "return_url": return_url,
+            "return_label": return_label,
         },
     )
 
