@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django_htmx.http import HttpResponseClientRedirect
 
 from schools.models import Pupil
-from schools.permissions import get_pupil, is_staff_member
+from schools.permissions import PUPIL_LOGIN_URL, get_pupil, is_staff_member
 
 __all__ = ["LessonViewer", "can_preview_lessons", "get_pupil", "lesson_viewer_required"]
 
@@ -45,11 +45,6 @@ class LessonViewer:
         return self.pupil is None
 
 
-# Someone signed out in the middle of a lesson is most likely a pupil whose session ended; the
-# pupil login page links to the staff login, passing `next` on, for a teacher previewing.
-PUPIL_LOGIN = "pupil_login"
-
-
 def lesson_viewer_required(view):
     """For lesson player views `view(request, lesson, *args, viewer=…)`."""
 
@@ -57,12 +52,14 @@ def lesson_viewer_required(view):
     def wrapped(request, lesson, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
+            # Most likely a pupil whose session ended: the pupil login page links to the staff
+            # login, passing `next` on, for a teacher previewing.
             if getattr(request, "htmx", False):
                 # An answer posted after the session ended: send the whole page to log in,
                 # rather than swapping a login form into the activity.
                 here = request.htmx.current_url_abs_path or lesson.url
-                return HttpResponseClientRedirect(redirect_to_login(here, PUPIL_LOGIN).url)
-            return redirect_to_login(request.get_full_path(), PUPIL_LOGIN)
+                return HttpResponseClientRedirect(redirect_to_login(here, PUPIL_LOGIN_URL).url)
+            return redirect_to_login(request.get_full_path(), PUPIL_LOGIN_URL)
         pupil = get_pupil(user)
         if pupil is not None:
             if not pupil_can_open(pupil, lesson):

@@ -84,11 +84,13 @@ def _require(test, *, forbidden_message: str, login_url: str | None = None):
     return decorator
 
 
+# A child whose session ended belongs at the class-code login, not the staff email form.
+PUPIL_LOGIN_URL = "pupil_login"
+
 pupil_required = _require(
     lambda user: get_pupil(user) is not None,
     forbidden_message="This page is for pupils.",
-    # A child whose session ended belongs at the class-code login, not the staff email form.
-    login_url="pupil_login",
+    login_url=PUPIL_LOGIN_URL,
 )
 staff_required = _require(is_staff_member, forbidden_message="This page is for school staff.")
 teacher_required = _require(
