@@ -61,7 +61,7 @@ class TestRaising:
         def broken(**kwargs):
             raise RuntimeError("queue unavailable")
 
-        monkeypatch.setattr(services, "_delivery_create", broken)
+        monkeypatch.setattr(services.concerns, "_delivery_create", broken)
         with pytest.raises(RuntimeError):
             raise_concern()
         assert not Concern.objects.exists()
@@ -284,7 +284,7 @@ class TestNotificationEmails:
     ):
         settings.STREAMWISE_EMAIL_RETRY_BASE_SECONDS = 60
         calls = {"n": 0}
-        real_send = services.EmailMessage.send
+        real_send = services.notifications.EmailMessage.send
 
         def flaky_send(message, *args, **kwargs):
             calls["n"] += 1
@@ -292,7 +292,7 @@ class TestNotificationEmails:
                 raise ConnectionRefusedError("mail server down")
             return real_send(message, *args, **kwargs)
 
-        monkeypatch.setattr(services.EmailMessage, "send", flaky_send)
+        monkeypatch.setattr(services.notifications.EmailMessage, "send", flaky_send)
         raise_concern()
         assert [value for name, value in run_tasks()] == ["retry"]
         delivery = Delivery.objects.get()
