@@ -300,7 +300,7 @@ class Concern(AppendOnlyModel):
 
     @property
     def escalation_due_at(self):
-        from . import conf
+        from .. import conf
 
         return self.created_at + timedelta(minutes=conf.escalate_after_minutes())
 
@@ -640,3 +640,8 @@ class AccessLogHead(models.Model):
 
     def __str__(self):
         return f"#{self.seq}"
+
+
+# --- Models kept in their own modules -----------------------------------------------------------
+# Later parts of the record (actions, attachments, the child's details, transfers…) live in
+# modules of this package, each imported below so that Django finds their models.

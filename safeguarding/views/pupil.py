@@ -1,0 +1,93 @@
+"""Pupils: “Talk to someone” and the quick exit."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from schools.models import AgeBand
+from schools.permissions import get_pupil, pupil_required
+
+from .. import conf, services
+from ..forms import (
+    TalkForm,
+)
+from ..models import (
+    ConcernSource,
+    Feeling,
+)
+from .common import _see_other
+
+# --- Pupils: "Talk to someone" ---------------------------------------------------------------
+
+
+def _feelings():
+    return [
+        {"value": value, "label": label, "image": static(f"safeguarding/feelings/{value}.svg")}
+        for value, label in Feeling.choices
+    ]
+
+
+@never_cache
+@pupil_required
+def talk(request):
+    """A calm page where a pupil can ask for help. Every field is optional: Send is enough."""
+    pupil = get_pupil(request.user)
+    if request.method == "POST":
+        form = TalkForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.concern_raise(
+                raised_by=request.user,
+                pupil=pupil,
+                source=ConcernSource.PUPIL,
+                what_happened=data["details"],
+                feeling=data["feeling"],
+                about=data["about"],
+                talk_to=data["talk_to"],
+                idempotency_key=data["submission"],
+            )
+            return _see_other(reverse("safeguarding:talk_sent"))
+    else:
+        form = TalkForm(initial={"submission": uuid.uuid4()})
+    return render(
+        request,
+        "safeguarding/talk.html",
+        {
+            "form": form,
+            "feelings": _feelings(),
+            "pupil": pupil,
+            "age_band": pupil.age_band.value,
+            "quick_exit_url": conf.quick_exit_url(),
+        },
+    )
+
+
+@never_cache
+@pupil_required
+def talk_sent(request):
+    pupil = get_pupil(request.user)
+    return render(
+        request,
+        "safeguarding/talk_sent.html",
+        {
+            "pupil": pupil,
+            "age_band": pupil.age_band.value,
+            "show_ceop": pupil.age_band != AgeBand.AGES_4_7,
+            "quick_exit_url": conf.quick_exit_url(),
+        },
+    )
+
+
+def quick_exit(request):
+    """A plain times-tables page: where "Hide this page" goes. Nothing on it hints at why."""
+    numbers = range(1, 13)
+    return render(
+        request,
+        "safeguarding/quick_exit.html",
+        {"rows": [(n, [n * m for m in numbers]) for n in numbers], "numbers": numbers},
+    )
