@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -79,7 +79,7 @@ def _transfers(request):
     )
 
 
-@dsl_required
+@hidden_from_non_leads
 def transfer_detail(request, transfer_id):
     transfer = _transfers(request).filter(pk=transfer_id).first()
     if transfer is None:
@@ -193,7 +193,7 @@ def receive_file(request, token, kind):
     except services.LinkClosed as error:
         return _closed(request, error)
     if not _granted(request, transfer):
-        return _see_other(reverse("safeguarding:receive", args=[token]))
+        return HttpResponseRedirect(reverse("safeguarding:receive", args=[token]))
     data = bytes(getattr(transfer, kind))
     content_type = "application/pdf" if kind == "pdf" else "application/json"
     response = HttpResponse(data, content_type=content_type)

@@ -115,7 +115,8 @@ class TestTransferPages:
         path = link.split("testserver")[1]
         assert client.get(path).status_code == 200
         files = reverse("safeguarding:receive_file", args=[path.split("/")[-2], "json"])
-        assert client.get(files).status_code == 303  # no code yet
+        assert client.get(files).status_code == 302  # no code yet
+        assert "Oakfield" not in client.get(path).text  # nothing is said before the code
         assert "not right" in client.post(path, {"code": "AAAAAAAA"}).text
         assert client.post(path, {"code": code.lower()}).status_code == 303
         download = client.get(files)
