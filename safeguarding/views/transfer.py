@@ -120,7 +120,9 @@ def transfer_list(request):
 def _receipt_page(request, template, context, status=200):
     response = render(request, template, context, status=status)
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    # The token must not leave in a Referer to another site ("no-referrer" would make the
+    # browser send "Origin: null" with the code form, which CSRF protection refuses).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
