@@ -78,6 +78,17 @@ class TestChildDetails:
         with pytest.raises(AppendOnlyError):
             details.save()
 
+    def test_the_database_refuses_to_change_a_version(self, dsl, pupil):
+        from django.db import DatabaseError, connection, transaction
+
+        details = services.child_details_update(pupil=pupil, user=dsl, legal_name="Isla")
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE safeguarding_childdetails SET legal_name = %s WHERE id = %s",
+                ["Someone else", details.pk],
+            )
+        assert ChildDetails.objects.get(pk=details.pk).legal_name == "Isla"
+
     def test_a_roster_sync_records_without_a_person(self, pupil):
         details = services.child_details_update(
             pupil=pupil, source="sync", upn=UPN, date_of_birth=date(2016, 3, 1)

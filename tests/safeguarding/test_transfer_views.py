@@ -195,6 +195,16 @@ class TestImportPage:
 
 
 class TestRetentionPages:
+    def test_the_review_list_has_a_fixed_number_of_queries(
+        self, dsl_client, dsl, pupil, other_pupil, infant, django_assert_max_num_queries
+    ):
+        for child in (pupil, other_pupil, infant):
+            services.child_details_update(pupil=child, user=dsl, date_of_birth=date(1990, 1, 1))
+            services.legal_hold_place(pupil=child, user=dsl, reason="Inquiry")
+        with django_assert_max_num_queries(14):
+            page = dsl_client.get(reverse("safeguarding:retention")).text
+        assert page.count("Yes: keep") == 3
+
     def test_review_list_policy_and_legal_hold(self, dsl_client, dsl, pupil, school):
         services.child_details_update(pupil=pupil, user=dsl, leaving_date=date(2010, 7, 20))
         page = dsl_client.get(reverse("safeguarding:retention")).text
