@@ -162,6 +162,11 @@ def _case_json(concern: Concern) -> dict:
     }
 
 
+def _no_fetching(url, *args, **kwargs):
+    """The PDF is made offline from our own template: WeasyPrint may fetch nothing at all."""
+    raise ValueError("Sealed files load no external resources.")
+
+
 @dataclass(frozen=True)
 class SealedFile:
     pdf: bytes
@@ -201,7 +206,7 @@ def _seal(
             "sent_by": _display_name(user),
         },
     )
-    pdf_bytes = weasyprint.HTML(string=html).write_pdf()
+    pdf_bytes = weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()
     names = file_names(reference)
     manifest = {
         "format": MANIFEST_FORMAT,

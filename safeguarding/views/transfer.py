@@ -84,6 +84,12 @@ def transfer_detail(request, transfer_id):
     transfer = _transfers(request).filter(pk=transfer_id).first()
     if transfer is None:
         raise Http404
+    services.access_log_record(
+        user=request.user,
+        action=AccessAction.VIEW_PUPIL_RECORD,
+        pupil=transfer.pupil,
+        detail=f"transfer {transfer.pk}",
+    )
     secret = request.session.get(SECRETS_KEY, {}).get(str(transfer.pk))
     return render(
         request,
