@@ -36,6 +36,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 install: $(VENV)/.installed node_modules/.installed assets
+	@scripts/ensure-weasyprint $(PY)
 
 # Copies the pinned npm assets the site serves into the static folder (never edited by hand).
 assets: node_modules/.installed

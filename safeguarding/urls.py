@@ -36,4 +36,18 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("access-log/", views.access_log, name="access_log"),
     path("settings/", views.settings_view, name="settings"),
+    # Records that follow the child (transfer part of issue 11): the child's details, sending the
+    # file to the next school, the receiving school's one-time link (a token, never pupil data),
+    # importing a received file, retention review and legal holds.
+    path("pupils/<int:pupil_id>/details/", views.child_details_edit, name="child_details"),
+    path("pupils/<int:pupil_id>/transfer/", views.transfer_new, name="transfer_new"),
+    path("pupils/<int:pupil_id>/hold/", views.legal_hold_place, name="legal_hold_place"),
+    path("pupils/<int:pupil_id>/hold/lift/", views.legal_hold_lift, name="legal_hold_lift"),
+    path("transfers/", views.transfer_list, name="transfers"),
+    path("transfers/<int:transfer_id>/", views.transfer_detail, name="transfer"),
+    path("receive/<str:token>/", views.receive, name="receive"),
+    path("receive/<str:token>/files/<str:kind>/", views.receive_file, name="receive_file"),
+    path("receive/<str:token>/confirm/", views.receive_confirm, name="receive_confirm"),
+    path("import/", views.record_import, name="record_import"),
+    path("retention/", views.retention_review, name="retention"),
 ]

@@ -347,6 +347,10 @@ class EntryKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     PUPIL_LINKED = "pupil_linked", _("Pupil linked")
     CORRECTION = "correction", _("Correction")
+    # Records that follow the child (transfer part of issue 11)
+    TRANSFER_SENT = "transfer_sent", _("File sent to a new school")
+    TRANSFER_CONFIRMED = "transfer_received", _("New school confirmed receipt")
+    LEGAL_HOLD = "legal_hold", _("Legal hold")
 
 
 class Agency(models.TextChoices):
@@ -578,6 +582,11 @@ class AccessAction(models.TextChoices):
     EXPORT_CASE = "export_case", _("Exported the case")
     EXPORT_PUPIL_RECORD = "export_pupil", _("Exported the pupil's record")
     DENIED = "denied", _("Tried to open it without access")
+    # Records that follow the child (transfer part of issue 11)
+    VIEW_CHILD_DETAILS = "view_child", _("Viewed the child's details")
+    TRANSFER_SEND = "transfer_send", _("Sent the file to a new school")
+    TRANSFER_DOWNLOAD = "transfer_get", _("Downloaded a transferred file")
+    IMPORT_RECORD = "import_record", _("Imported a file from another school")
 
 
 class AccessLogEntryQuerySet(AppendOnlyQuerySet):
@@ -645,3 +654,5 @@ class AccessLogHead(models.Model):
 # --- Models kept in their own modules -----------------------------------------------------------
 # Later parts of the record (actions, attachments, the child's details, transfers…) live in
 # modules of this package, each imported below so that Django finds their models.
+from .child import *  # noqa: E402,F403
+from .transfer import *  # noqa: E402,F403

@@ -12,6 +12,15 @@ This package is split by concern; `safeguarding.services` stays its one public f
 
 from ..screening import screen_text
 from .access_log import AccessLogVerification, access_log_record, access_log_verify
+
+# Records that follow the child (transfer part of issue 11)
+from .child import (  # noqa: E402
+    child_details_changes,
+    child_details_current,
+    child_details_update,
+    upn_check_letter,
+    upn_clean,
+)
 from .common import (
     ACCESS_LOG_GENESIS,
     DELIVERY_CLAIM,
@@ -32,10 +41,33 @@ from .concerns import (
 )
 from .flags import flag_dismiss, flag_promote, flag_raise
 from .notifications import alerts_mark_read, deliveries_requeue_stale, delivery_attempt, retry_delay
+from .retention import (  # noqa: E402
+    Retention,
+    legal_hold_active,
+    legal_hold_lift,
+    legal_hold_place,
+    retention_for,
+    retention_policy_for,
+    retention_policy_set,
+    retention_review_list,
+)
 from .school_settings import (
     concern_categories_ensure,
     concern_categories_set,
     screening_phrases_set,
+)
+from .transfer import (  # noqa: E402
+    LinkClosed,
+    SentTransfer,
+    record_import,
+    school_days_between,
+    transfer_check_open,
+    transfer_code_check,
+    transfer_confirm,
+    transfer_file_verify,
+    transfer_for_token,
+    transfer_is_late,
+    transfer_send,
 )
 
 __all__ = [
@@ -67,4 +99,29 @@ __all__ = [
     "access_log_record",
     "AccessLogVerification",
     "access_log_verify",
+    # Records that follow the child (transfer part of issue 11)
+    "child_details_changes",
+    "child_details_current",
+    "child_details_update",
+    "upn_check_letter",
+    "upn_clean",
+    "Retention",
+    "legal_hold_active",
+    "legal_hold_lift",
+    "legal_hold_place",
+    "retention_for",
+    "retention_policy_for",
+    "retention_policy_set",
+    "retention_review_list",
+    "LinkClosed",
+    "SentTransfer",
+    "record_import",
+    "school_days_between",
+    "transfer_check_open",
+    "transfer_code_check",
+    "transfer_confirm",
+    "transfer_file_verify",
+    "transfer_for_token",
+    "transfer_is_late",
+    "transfer_send",
 ]

@@ -19,7 +19,22 @@ from .cases import (  # noqa: F401
     pupil_export,
     pupil_record,
 )
+from .child import (  # noqa: F401, E402  (transfer part of issue 11)
+    child_details_edit,
+    legal_hold_lift,
+    legal_hold_place,
+    retention_review,
+)
 from .flags import flag, flag_dismiss, flag_promote  # noqa: F401
 from .inbox import access_log, home, search, settings_view  # noqa: F401
 from .pupil import quick_exit, talk, talk_sent  # noqa: F401
 from .staff import raise_concern, raised_detail, raised_list  # noqa: F401
+from .transfer import (  # noqa: F401, E402  (transfer part of issue 11)
+    receive,
+    receive_confirm,
+    receive_file,
+    record_import,
+    transfer_detail,
+    transfer_list,
+    transfer_new,
+)

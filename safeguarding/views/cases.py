@@ -251,9 +251,16 @@ def case_export(request, concern_id):
             "school": concern.school,
             "concerns": [concern],
             "flags": [],
+            "child": services.child_details_current(pupil=concern.pupil),
             "exported_at": timezone.now(),
         },
     )
+
+
+def _child_context(pupil) -> dict:
+    from .child import child_context
+
+    return child_context(pupil)
 
 
 def _pupil_or_404(request, pupil_id):
@@ -304,6 +311,7 @@ def pupil_record(request, pupil_id):
             "concerns": concerns,
             "flags": flags,
             "timeline": timeline,
+            **_child_context(pupil),  # the child's details, transfers, retention (transfer part)
         },
     )
 
@@ -325,6 +333,7 @@ def pupil_export(request, pupil_id):
             "concerns": concerns,
             "flags": flags,
             "whole_record": True,
+            "child": services.child_details_current(pupil=pupil),
             "exported_at": timezone.now(),
         },
     )

@@ -412,6 +412,12 @@ def log_in(client: Client, who: str, world: World) -> None:
         )
     elif who == "dsl_at_mfa_step":
         _password_step(client, world)
+    elif who == "receiving_dsl":  # transfer part of issue 11: a browser that gave the code
+        from safeguarding.views.transfer import GRANT_KEY
+
+        from .posts import _sent
+
+        _session(client, {GRANT_KEY: [_sent(world).transfer.pk]})
     else:
         raise ValueError(f"Unknown kind of user: {who}")
 

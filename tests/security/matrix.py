@@ -285,6 +285,17 @@ quiz = attrgetter("open_attempt.quiz_id")
 teacher = attrgetter("teacher.pk")
 
 
+def _transfer(world: World, owner: Owner):
+    """A file sent by the DSL of the owner's school, and its link's token (a new one each time:
+    the token is never stored, so it cannot be looked up afterwards)."""
+    from safeguarding.services import transfer_send
+
+    records = owner.records(world)
+    sender = world.users[R.DSL if owner.in_school_a else R.DSL_OTHER_SCHOOL]
+    sent = transfer_send(pupil=records.pupil, user=sender, destination_school="A new school")
+    return sent.transfer, sent.token
+
+
 # --- The table -------------------------------------------------------------------------------
 
 PORTAL = "teacher_portal:"
@@ -389,6 +400,69 @@ ROWS: tuple[Row, ...] = (
     route(SAFE + "search", LEADS_PAGE),
     route(SAFE + "access_log", LEADS_PAGE),
     route(SAFE + "settings", LEADS_PAGE),
+    # Safeguarding: records that follow the child (transfer part of issue 11)
+    per_owner(SAFE + "child_details", case_record, pupil),
+    per_owner(SAFE + "transfer_new", case_record, pupil),
+    route(SAFE + "legal_hold_place", LEADS_POST, lambda w: w.class_one.pupil.pk),
+    route(SAFE + "legal_hold_lift", LEADS_POST, lambda w: w.class_one.pupil.pk),
+    route(SAFE + "transfers", LEADS_PAGE),
+    route(SAFE + "record_import", LEADS_PAGE),
+    route(SAFE + "retention", LEADS_PAGE),
+    Row(
+        key=SAFE + "transfer",
+        name=SAFE + "transfer",
+        cases=(
+            Case(
+                "transfer (school A)",
+                lambda w: reverse(SAFE + "transfer", args=[_transfer(w, Owner.CLASS_ONE)[0].pk]),
+                case_record(Owner.CLASS_ONE),
+            ),
+            Case(
+                "transfer (school B)",
+                lambda w: reverse(SAFE + "transfer", args=[_transfer(w, Owner.OTHER_SCHOOL)[0].pk]),
+                case_record(Owner.OTHER_SCHOOL),
+            ),
+        ),
+    ),
+    # The receiving school's one-time link: open to whoever holds it (the receiving DSL may
+    # have no account here), but it says nothing about the child or either school until the
+    # code is given; the files need the code first (a redirect back to the link), and an
+    # unknown token is a plain 404.
+    Row(
+        key=SAFE + "receive",
+        name=SAFE + "receive",
+        cases=(
+            Case(
+                "receive (a live link, no code yet)",
+                lambda w: reverse(SAFE + "receive", args=[_transfer(w, Owner.CLASS_ONE)[1]]),
+                everyone(OK),
+            ),
+            Case(
+                "receive (an unknown token)",
+                lambda w: reverse(SAFE + "receive", args=["x" * 43]),
+                everyone(NOT_FOUND),
+            ),
+        ),
+    ),
+    Row(
+        key=SAFE + "receive_file",
+        name=SAFE + "receive_file",
+        cases=(
+            Case(
+                "receive_file (no code yet)",
+                lambda w: reverse(
+                    SAFE + "receive_file", args=[_transfer(w, Owner.CLASS_ONE)[1], "json"]
+                ),
+                everyone(REDIRECT),
+            ),
+            Case(
+                "receive_file (an unknown token)",
+                lambda w: reverse(SAFE + "receive_file", args=["x" * 43, "pdf"]),
+                everyone(NOT_FOUND),
+            ),
+        ),
+    ),
+    route(SAFE + "receive_confirm", everyone(NOT_ALLOWED), lambda w: "x" * 43),
     # H5P: the player and files on their own origin; the xAPI intake on the site
     h5p_route("h5p:play", lambda w: w.h5p_content.key),
     h5p_route("h5p:h5p_json", lambda w: w.h5p_content.key),

@@ -124,6 +124,51 @@ def _roster_file(w: World) -> dict:
     return {"file": SimpleUploadedFile("pupils.csv", content, "text/csv")}
 
 
+def _sent(w: World):
+    """A file sent by the world's DSL (its token and code are known only when it is sent)."""
+    if "_sent_transfer" not in w.__dict__:
+        from safeguarding.services import transfer_send
+
+        w.__dict__["_sent_transfer"] = transfer_send(
+            pupil=w.pupil, user=w.dsl, destination_school="Elmwood Academy"
+        )
+    return w.__dict__["_sent_transfer"]
+
+
+def _held(w: World):
+    from safeguarding.services import legal_hold_place
+
+    return legal_hold_place(pupil=w.pupil, user=w.dsl, reason="An inquiry")
+
+
+def _child_details_body(w: World) -> dict:
+    return {
+        "child-legal_name": "Isla Marie Jones",
+        "child-date_of_birth": "2016-03-01",
+        "child-upn": "",
+        "child-leaving_date": "",
+        "child-destination_school": "",
+        "carers-TOTAL_FORMS": "1",
+        "carers-INITIAL_FORMS": "0",
+        "carers-0-name": "Sam Jones",
+        "carers-0-relationship": "Mother",
+        "carers-0-phone": "07700 900123",
+        "carers-0-email": "",
+        "carers-0-notes": "",
+    }
+
+
+def _import_body(w: World, pupil_id) -> dict:
+    sent = _sent(w)
+    return {
+        "json_file": SimpleUploadedFile("f.json", bytes(sent.transfer.json), "application/json"),
+        "manifest_file": SimpleUploadedFile(
+            "f.manifest.json", bytes(sent.transfer.manifest), "application/json"
+        ),
+        "pupil": pupil_id,
+    }
+
+
 def _library_upload(w: World) -> dict:
     from tests.h5p.builders import library_json, library_package
 
@@ -558,6 +603,69 @@ ENDPOINTS: list[Endpoint] = [
         user="dsl",
         url=_url("safeguarding:settings"),
         body=lambda w: {"form": "phrases", "phrases-phrases": "Purple giraffe\n"},
+    ),
+    # --- Safeguarding: records that follow the child (transfer part of issue 11) -------------
+    Endpoint(
+        name="child_details",
+        route="safeguarding/pupils/<int:pupil_id>/details/",
+        user="dsl",
+        url=_url("safeguarding:child_details", lambda w: w.pupil.pk),
+        body=_child_details_body,
+        numbers=("carers-TOTAL_FORMS", "carers-INITIAL_FORMS"),
+    ),
+    Endpoint(
+        name="transfer_new",
+        route="safeguarding/pupils/<int:pupil_id>/transfer/",
+        user="dsl",
+        url=_url("safeguarding:transfer_new", lambda w: w.pupil.pk),
+        body=lambda w: {"destination_school": "Elmwood Academy"},
+    ),
+    Endpoint(
+        name="legal_hold_place",
+        route="safeguarding/pupils/<int:pupil_id>/hold/",
+        user="dsl",
+        url=_url("safeguarding:legal_hold_place", lambda w: w.pupil.pk),
+        body=lambda w: {"hold-reason": "A police investigation"},
+    ),
+    Endpoint(
+        name="legal_hold_lift",
+        route="safeguarding/pupils/<int:pupil_id>/hold/lift/",
+        user="dsl",
+        url=_url("safeguarding:legal_hold_lift", lambda w: _held(w).pk),
+        body=lambda w: {"lift-reason": "The investigation is over"},
+    ),
+    Endpoint(
+        name="retention_policy",
+        route="safeguarding/retention/",
+        user="dsl",
+        url=_url("safeguarding:retention"),
+        body=lambda w: {"policy-years_after_leaving": "7"},
+        numbers=("policy-years_after_leaving",),
+    ),
+    Endpoint(
+        name="record_import",
+        route="safeguarding/import/",
+        user="dsl",
+        url=_url("safeguarding:record_import"),
+        body=lambda w: _import_body(w, w.pupil.pk),
+        kind="upload",
+        numbers=("pupil",),
+        foreign=lambda w: _import_body(w, w.far_pupil.pk),
+    ),
+    # The one-time link: whoever holds it, signed in or not (a DSL of another school here).
+    Endpoint(
+        name="receive_code",
+        route="safeguarding/receive/<str:token>/",
+        user="anonymous",
+        url=lambda w: reverse("safeguarding:receive", args=[_sent(w).token]),
+        body=lambda w: {"code": _sent(w).code},
+    ),
+    Endpoint(
+        name="receive_confirm",
+        route="safeguarding/receive/<str:token>/confirm/",
+        user="receiving_dsl",
+        url=lambda w: reverse("safeguarding:receive_confirm", args=[_sent(w).token]),
+        body=lambda w: {"name": "Ms Patel", "school_name": "Elmwood Academy"},
     ),
     # --- H5P ---------------------------------------------------------------------------------
     Endpoint(
