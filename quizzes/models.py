@@ -425,6 +425,9 @@ class Answer(models.Model):
     answered_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     screened_at = models.DateTimeField(null=True, blank=True)
+    # Issue 11 (detect): screening flagged this answer for the DSL, so the pupil is told, calmly,
+    # that a trusted adult at school will read it.
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -37,6 +37,7 @@ from .school_settings import (
     concern_categories_set,
     screening_phrases_set,
 )
+from .screening import pupil_text_screen  # issue 11 (detect)
 
 __all__ = [
     "screen_text",
@@ -67,4 +68,5 @@ __all__ = [
     "access_log_record",
     "AccessLogVerification",
     "access_log_verify",
+    "pupil_text_screen",  # issue 11 (detect)
 ]
