@@ -107,7 +107,8 @@ def _contains(seq: list[str], term: tuple[str, ...]) -> bool:
 _FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine", "our", "us"})
 # First-person words that belong to advice or a friendly offer, not to something that happened.
 _OFFERS = re.compile(
-    r"\b(talk to me|tell me|with me|i would|i will|i am here|i am on your side|i think|i noticed|"
+    r"\b(talk to me|tell me|with me|i would (tell|show) my \w+|i would|i will|i am here|"
+    r"i am on your side|i think|i noticed|"
     r"i drew|i love you|i need to talk|i need some|can i|i am worried about (you|something)|"
     r"help me with|i want to keep my|my settings|my choice|my account|i am not old enough|"
     r"i am gonna check|i need to turn|i will check|my live|my mum said|i would rather|"
@@ -228,5 +229,14 @@ _EVENT = re.compile(
 )
 
 
+# "…if someone asked me for pics": a clause about what might happen, not what did.
+_HYPOTHETICAL = re.compile(
+    r"\bif (someone|somebody|anyone|a person|a stranger|people|they|he|she)\b.*$"
+)
+
+
 def first_person_event(tokens: list[str]) -> bool:
-    return bool(_EVENT.search(_OFFERS.sub(" ", " ".join(tokens))))
+    """Whether the text tells of something happening to the writer (outside offers of help
+    and "if someone…" clauses)."""
+    text = _HYPOTHETICAL.sub(" ", _OFFERS.sub(" ", " ".join(tokens)))
+    return bool(_EVENT.search(text))
