@@ -98,8 +98,25 @@ def _match_at(seq: list[str], start: int, term: tuple[str, ...]) -> bool:
     return True
 
 
-def _contains(seq: list[str], term: tuple[str, ...]) -> bool:
-    return any(_match_at(seq, start, term) for start in range(len(seq)))
+@cache
+def _terms_by_first_stem() -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """(concept, term) pairs by the stem each term starts with, so that a long text is checked
+    only against terms that could start at each word."""
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, concept in concepts().items():
+        for term in concept.terms:
+            index.setdefault(term[0], []).append((name, term))
+    return {first: tuple(pairs) for first, pairs in index.items()}
+
+
+def _concepts_in(seq: list[str]) -> set[str]:
+    index = _terms_by_first_stem()
+    found: set[str] = set()
+    for start, word in enumerate(seq):
+        for name, term in index.get(word, ()):
+            if name not in found and _match_at(seq, start, term):
+                found.add(name)
+    return found
 
 
 # --- Who the text is about ------------------------------------------------------------------
@@ -166,11 +183,7 @@ def detect(text: str) -> Detection:
     tokens = words(text)
     raw = stems(tokens)
     seq = [_tolerant(s) for s in raw]
-    found = {
-        name
-        for name, concept in concepts().items()
-        if any(_contains(seq, term) or _contains(raw, term) for term in concept.terms)
-    }
+    found = _concepts_in(seq) | _concepts_in(raw)
     plain = " ".join(tokens)
     first_person = any(t in _FIRST_PERSON for t in tokens)
     advice = bool(_ADVICE.search(plain)) or bool(_CHARACTERS & set(tokens))
