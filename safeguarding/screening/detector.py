@@ -195,7 +195,7 @@ def detect(text: str) -> Detection:
         rules.append(("image_threat", 3))
     elif "image" in found and "request" in found:
         rules.append(("image_request", 2))
-    if "extortion" in found and "image_threat" not in dict(rules):
+    if "extortion" in found:
         rules.append(("extortion", 2))
     if "secret" in found and person:
         rules.append(("secret_adult", 2))
