@@ -205,3 +205,37 @@ def test_the_benchmark_command_prints_every_figure(capsys):
     assert main([]) == 0
     out = capsys.readouterr().out
     assert "recall:" in out and "benign flag rate:" in out and "held-out" in out
+
+
+CONCEPT_EXAMPLES = {
+    "image": "he has a video of me",
+    "threat": "he threatened to leak it",
+    "demand": "he keeps asking me to send more",
+    "money": "she gave me robux",
+    "secret": "he said dont tell anyone",
+    "adult": "an older man from the game",
+    "person": "somebody from the game",
+    "undress": "take my top off",
+    "private": "go private on snapchat",
+    "request": "he asked me to do a handstand",
+    "self_harm": "i have been self harming",
+    "harm": "he hits me",
+    "harm_named": "i was catfished",
+    "fear": "i am terrified",
+    "happened": "ngl this is literally me",
+    "third_party": "my best friend",
+    "romance": "he says im mature for my age",
+    "own_secret": "i have a bad secret",
+    "extortion": "i paid him and he wants more",
+}
+
+
+def test_every_concept_has_an_example_that_finds_it():
+    assert set(CONCEPT_EXAMPLES) == set(concepts())
+    for name, text in CONCEPT_EXAMPLES.items():
+        assert name in detect(text).concepts, (name, text)
+
+
+def test_fear_of_someone_is_a_flag():
+    result = screen(text="i am scared of him")
+    assert result.flagged and "feeling scared of someone" in result.explanation.lower()
