@@ -49,7 +49,7 @@ def flag_raise(
 ) -> Flag:
     """Put something a pupil wrote in front of the school's DSLs as "needs review".
 
-    For the quizzes app's free-text screening (see `screen_text`). `source` says where it was
+    For free-text screening (see `pupil_text_screen`, which calls this). `source` says where it was
     written (e.g. the quiz and question), `reason` why it was flagged. A flag changes nothing a
     pupil can see. The same `source_key` for the same pupil (e.g. one answer screened twice)
     raises one flag. The excerpt is cut to FLAG_EXCERPT_MAX_CHARS. `strength` (0–5),
