@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from . import conf
 from .builtin import max_score_for
 from .models import H5PContent, H5PLibrary, XAPIStatement
-from .signals import result_recorded
+from .signals import MAX_TEXT_ANSWER, result_recorded, text_answered
 from .validation import (
     ContentPackage,
     LibraryFolder,
@@ -352,4 +352,30 @@ def statement_record(
                 clamped=outcome.clamped,
                 context_id=record.context_id,
             )
+        text = typed_response(kept)
+        if text:
+            text_answered.send(
+                sender=XAPIStatement,
+                user=user,
+                content=content,
+                statement=record,
+                text=text,
+                context_id=record.context_id,
+            )
     return record
+
+
+def typed_response(statement: object) -> str:
+    """The words a person typed in a statement's ``result.response``, or "" if there are none.
+
+    H5P joins the blanks of a fill-in answer with "[,]"; choice, matching and ordering answers
+    are ids and numbers only, so a response without a letter is not text.
+    """
+    result = statement.get("result") if isinstance(statement, dict) else None
+    response = result.get("response") if isinstance(result, dict) else None
+    if not isinstance(response, str):
+        return ""
+    text = response.replace("[,]", ", ").replace("[.]", " ").strip()
+    if not any(character.isalpha() for character in text):
+        return ""
+    return text[:MAX_TEXT_ANSWER]

@@ -21,8 +21,21 @@ statement (so a receiver's writes commit or roll back with it), with:
 ``context_id``
     the context the embedding page gave the activity (see ``H5PActivityBlock``), signed by the
     server when the page was rendered, so it can be trusted.
+
+
+``text_answered`` is sent inside the same transaction for *every* accepted statement (top-level
+or a sub-question) whose ``result.response`` holds words a person typed (an essay, a free-text
+or fill-in answer), so that a receiver can screen what a pupil wrote. With:
+
+``user``, ``content``, ``statement``, ``context_id``
+    as for ``result_recorded``;
+``text``
+    the response as plain text (blanks joined by commas), at most ``MAX_TEXT_ANSWER`` characters.
+    Choice, matching and ordering answers (ids and numbers, no letters) are not sent.
 """
 
 from django.dispatch import Signal
 
 result_recorded = Signal()
+text_answered = Signal()
+MAX_TEXT_ANSWER = 5000

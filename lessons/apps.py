@@ -9,7 +9,7 @@ class LessonsConfig(AppConfig):
 
     def ready(self):
         from h5p.models import XAPIStatement
-        from h5p.signals import result_recorded
+        from h5p.signals import result_recorded, text_answered
         from quizzes.models import Attempt
         from quizzes.signals import attempt_submitted
 
@@ -26,4 +26,10 @@ class LessonsConfig(AppConfig):
             receivers.h5p_result_recorded,
             sender=XAPIStatement,
             dispatch_uid="lessons.receivers.h5p_result_recorded",
+        )
+        # Issue 11 (detect): words a pupil types into an H5P activity are screened too.
+        text_answered.connect(
+            receivers.h5p_text_answered,
+            sender=XAPIStatement,
+            dispatch_uid="lessons.receivers.h5p_text_answered",
         )

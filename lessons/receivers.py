@@ -6,6 +6,12 @@ complete is decided there and in `LessonPage.completion_requirements()`.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
+from django.db import transaction
+from django.utils.translation import gettext
+
 from schools.permissions import get_pupil
 
 from . import services
@@ -14,6 +20,7 @@ from .models import LessonPage, ModulePage
 from .permissions import pupil_can_open
 
 QUIZ_ACTIVITY_TYPE = "quiz"
+logger = logging.getLogger(__name__)
 
 
 def quiz_activity_id(quiz) -> str:
@@ -87,3 +94,38 @@ def h5p_result_recorded(
         correct=bool(passed),
         score=scaled,
     )
+
+
+def h5p_text_answered(sender, *, user, content, statement, text, context_id, **kwargs):
+    """A pupil typed words into an H5P activity: screen them for a possible disclosure.
+
+    Issue 11 (detect): every free text a pupil writes goes through the safeguarding app's one
+    screening service, `safeguarding.services.pupil_text_screen`, which flags it for the DSL when
+    it may be a disclosure. Runs inside the h5p app's transaction; a screening failure is logged
+    (ids only) and never costs the pupil their statement. Staff and anyone who is not a pupil
+    are not screened.
+    """
+    pupil = get_pupil(user)
+    if pupil is None:
+        return
+    try:
+        from safeguarding.services import pupil_text_screen
+    except ImportError:
+        logger.warning("H5P statement %s not screened: screening is unavailable.", statement.pk)
+        return
+    place = h5p_context_parse(context_id)
+    lesson = LessonPage.objects.filter(pk=place[0]).first() if place else None
+    source = gettext("Activity “%(activity)s” (typed answer)") % {"activity": content.title}
+    if lesson is not None:
+        source = gettext("Lesson “%(lesson)s”, activity “%(activity)s” (typed answer)") % {
+            "lesson": lesson.title,
+            "activity": content.title,
+        }
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    try:
+        with transaction.atomic():
+            pupil_text_screen(
+                pupil=pupil, text=text, source=source, source_key=f"h5p:{content.key}:{digest}"
+            )
+    except Exception:
+        logger.exception("H5P statement %s could not be screened.", statement.pk)

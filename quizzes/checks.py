@@ -30,7 +30,7 @@ def check_streamwise_quiz_settings(app_configs, **kwargs):
         errors.append(
             Warning(
                 "Free-text quiz answers cannot be screened: the safeguarding app does not provide "
-                "safeguarding.screening.screen_text and safeguarding.services.flag_raise.",
+                "safeguarding.services.pupil_text_screen.",
                 hint="Answers are kept and screened later by `manage.py quiz_screen_pending`.",
                 id="streamwise.W401",
             )

@@ -411,8 +411,8 @@ class Answer(models.Model):
     `response` holds the answer in a canonical form (option ids, true/false, an order, pairs);
     `response_key` is the same as a string, so that identical answers can be grouped and
     counted in SQL for item analysis. `is_correct` and `shows` are set by the server when the
-    attempt is submitted. Free-text answers are kept in `text` and screened for safeguarding
-    phrases; `screened_at` stays empty until screening succeeded, so none is ever skipped.
+    attempt is submitted. Free-text answers are kept in `text` and screened for possible
+    disclosures; `screened_at` stays empty until screening succeeded, so none is ever skipped.
     """
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
@@ -425,6 +425,9 @@ class Answer(models.Model):
     answered_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     screened_at = models.DateTimeField(null=True, blank=True)
+    # Issue 11 (detect): screening flagged this answer for the DSL, so the pupil is told, calmly,
+    # that a trusted adult at school will read it.
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -1,21 +1,20 @@
-"""Screening pupils' free-text answers for safeguarding phrases, through the safeguarding app.
+"""Screening pupils' free-text answers for possible disclosures, through the safeguarding app.
 
-The phrase list (editable by the DSL), the matching rules and the flags all belong to the
+The detector, the phrase list (editable by the DSL) and the flags all belong to the
 safeguarding app; this module is the one place the quizzes app reaches it, imported lazily and
 through its services only (never its models). What it uses:
 
-    safeguarding.screening.screen_text(*, school, text) -> list[str]
-        The school's phrases found in `text` (case, punctuation and spacing ignored; whole
-        words only); an empty list when nothing matches.
+    safeguarding.services.pupil_text_screen(*, pupil, text, source, source_key="")
+        Screens `text` with the disclosure detector and the school's phrases and, when it may be
+        a disclosure, puts it in front of the school's DSLs as "needs review", with an
+        explanation in words as the flag's reason. Returns a result whose `flagged` says so.
+        The same source_key for the same pupil raises one flag, so screening the same answer
+        twice is harmless.
 
-    safeguarding.services.flag_raise(*, pupil, source, text_excerpt, reason,
-                                     matched_phrases=(), source_key="")
-        Puts the text in front of the school's DSLs as "needs review". The same source_key for
-        the same pupil raises one flag, so screening the same answer twice is harmless.
-
-Nothing about screening is ever shown to the pupil. An answer's `screened_at` is set only when
-screening ran; if the safeguarding app is unavailable or fails, the answer keeps its text with
-`screened_at` empty and `manage.py quiz_screen_pending` screens it later, so no answer is
+A flagged answer is marked `flagged`, and the pupil is then told, calmly, that a trusted adult
+at school will read what they wrote (the result page). An answer's `screened_at` is set only
+when screening ran; if the safeguarding app is unavailable or fails, the answer keeps its text
+with `screened_at` empty and `manage.py quiz_screen_pending` screens it later, so no answer is
 skipped. Log lines name the answer's id only, never what the pupil wrote.
 """
 
@@ -32,13 +31,12 @@ logger = logging.getLogger(__name__)
 
 
 def safeguarding_api():
-    """(screen_text, flag_raise) from the safeguarding app, or None if it does not offer them."""
+    """`pupil_text_screen` from the safeguarding app, or None if it does not offer it."""
     try:
-        from safeguarding.screening import screen_text
-        from safeguarding.services import flag_raise
+        from safeguarding.services import pupil_text_screen
     except ImportError:
         return None
-    return screen_text, flag_raise
+    return pupil_text_screen
 
 
 def answer_source_key(answer) -> str:
@@ -57,7 +55,7 @@ def answer_source(answer) -> str:
 
 
 def free_text_screen(*, answer) -> bool | None:
-    """Screen one free-text answer and raise a flag for the DSL if a phrase matches.
+    """Screen one free-text answer and raise a flag for the DSL if it may be a disclosure.
 
     Returns True if a flag was raised, False if the answer was screened and nothing matched,
     None if it could not be screened now (it stays pending).
@@ -69,27 +67,23 @@ def free_text_screen(*, answer) -> bool | None:
             answer.pk,
         )
         return None
-    screen_text, flag_raise = api
+    pupil_text_screen = api
     pupil = answer.attempt.pupil
     try:
         with transaction.atomic():
-            matched = list(screen_text(school=pupil.school, text=answer.text) or [])
-            if matched:
-                flag_raise(
-                    pupil=pupil,
-                    source=answer_source(answer),
-                    text_excerpt=answer.text,
-                    reason=gettext(
-                        "A free-text quiz answer matched the school's screening phrases."
-                    ),
-                    matched_phrases=matched,
-                    source_key=answer_source_key(answer),
-                )
+            result = pupil_text_screen(
+                pupil=pupil,
+                text=answer.text,
+                source=answer_source(answer),
+                source_key=answer_source_key(answer),
+            )
+            flagged = bool(result.flagged)
             answer.screened_at = timezone.now()
-            answer.save(update_fields=["screened_at"])
+            answer.flagged = flagged
+            answer.save(update_fields=["screened_at", "flagged"])
     except Exception:
         # The answer is kept and stays pending; screening it must never cost the pupil their
         # answer, and a failure must never be silent.
         logger.exception("Quiz answer %s could not be screened; it stays pending.", answer.pk)
         return None
-    return bool(matched)
+    return flagged

@@ -430,6 +430,7 @@ def answer_save(*, attempt: Attempt, question: Question, raw: dict[str, Any]) ->
     answer.response, answer.response_key, answer.text = response, response_key, text
     if text_changed:
         answer.screened_at = None
+        answer.flagged = False
     answer.save()
     Attempt.objects.filter(pk=attempt.pk).update(updated_at=timezone.now())
     if question.kind == QuestionType.FREE_TEXT and text and text_changed:

@@ -279,6 +279,8 @@ def result(request, attempt_pk: int):
             "counted": counted,
             "return_url": return_url,
             "return_label": return_label,
+            # Issue 11 (detect): a free-text answer was flagged for the DSL.
+            "flagged": any(answer.flagged for answer in answers.values()),
         },
     )
 

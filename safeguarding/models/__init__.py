@@ -448,6 +448,13 @@ class Flag(AppendOnlyModel):
     text_excerpt = models.TextField(_("what the pupil wrote"))
     reason = models.CharField(_("why it was flagged"), max_length=500)
     matched_phrases = models.JSONField(_("matched phrases"), default=list, blank=True)
+    # Issue 11 (detect): what the disclosure detector found, for the DSL. `strength` runs from
+    # 1 (faint) to 5 (strongest); 0 for flags raised before the detector. `explanation` says in
+    # words why it was flagged ("Mentions images + a threat or demand."); `concepts` names the
+    # detector's concepts found.
+    strength = models.PositiveSmallIntegerField(_("strength"), default=0)
+    explanation = models.CharField(_("why, in words"), max_length=500, blank=True)
+    concepts = models.JSONField(_("concepts found"), default=list, blank=True)
     created_at = models.DateTimeField(_("flagged at"), default=timezone.now, editable=False)
 
     status = models.CharField(

@@ -56,6 +56,7 @@ from .school_settings import (
     concern_categories_set,
     screening_phrases_set,
 )
+from .screening import pupil_text_screen  # issue 11 (detect)
 from .transfer import (  # noqa: E402
     LinkClosed,
     SentTransfer,
@@ -124,4 +125,5 @@ __all__ = [
     "transfer_for_token",
     "transfer_is_late",
     "transfer_send",
+    "pupil_text_screen",  # issue 11 (detect)
 ]

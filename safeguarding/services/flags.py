@@ -43,13 +43,17 @@ def flag_raise(
     reason: str,
     matched_phrases: Sequence[str] = (),
     source_key: str = "",
+    strength: int = 0,
+    explanation: str = "",
+    concepts: Sequence[str] = (),
 ) -> Flag:
     """Put something a pupil wrote in front of the school's DSLs as "needs review".
 
-    For the quizzes app's free-text screening (see `screen_text`). `source` says where it was
+    For free-text screening (see `pupil_text_screen`, which calls this). `source` says where it was
     written (e.g. the quiz and question), `reason` why it was flagged. A flag changes nothing a
     pupil can see. The same `source_key` for the same pupil (e.g. one answer screened twice)
-    raises one flag. The excerpt is cut to FLAG_EXCERPT_MAX_CHARS.
+    raises one flag. The excerpt is cut to FLAG_EXCERPT_MAX_CHARS. `strength` (0–5),
+    `explanation` and `concepts` come from the disclosure detector (`pupil_text_screen`).
     """
     if source_key:
         existing = Flag.objects.filter(pupil=pupil, source_key=source_key).first()
@@ -66,6 +70,9 @@ def flag_raise(
         text_excerpt=excerpt,
         reason=reason[:500],
         matched_phrases=[str(phrase)[:200] for phrase in matched_phrases][:50],
+        strength=max(0, min(int(strength), 5)),
+        explanation=explanation[:500],
+        concepts=[str(concept)[:50] for concept in concepts][:30],
     )
     try:
         with transaction.atomic():

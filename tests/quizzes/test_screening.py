@@ -1,7 +1,7 @@
 """Free-text answers are screened on the server through the safeguarding app.
 
-These use the real safeguarding services (`screen_text`, `flag_raise`) and the school's
-default phrase list; nothing in safeguarding is mocked.
+These use the real safeguarding services (`pupil_text_screen`, the detector, `flag_raise`) and
+the school's default phrase list; nothing in safeguarding is mocked.
 """
 
 import logging
@@ -68,14 +68,55 @@ def _feedback_page(client, pupil, quiz, text):
     )
 
 
-def test_the_pupil_sees_nothing_different(client, pupil, quiz, group):
+def test_only_a_flagged_pupil_sees_the_calm_line(client, pupil, quiz, group):
     worrying = _feedback_page(client, pupil, quiz, "It's our secret, he said.")
     assert Flag.objects.count() == 1
     other = factories.pupil(group, "Noah").pupil
     ordinary = _feedback_page(client, other, quiz, "I'd say tell a grown-up.")
     assert Flag.objects.count() == 1
-    assert worrying == ordinary
     assert "Thank you for sharing your thinking." in worrying[2]
+    assert "Thank you for sharing your thinking." in ordinary[2]
+    assert "data-flagged-note" in worrying[2] and "not your fault" in worrying[2]
+    assert "data-flagged-note" not in ordinary[2]
+    assert worrying[:2] == ordinary[:2]  # same status and the same next page
+
+
+def test_a_paraphrased_disclosure_is_flagged_with_an_explanation(pupil, quiz):
+    text = "this guy has my pics n says hell send them to evry1 unless i pay"
+    answer = write(pupil, quiz, text)
+    flag = Flag.objects.get()
+    assert flag.matched_phrases == []  # no listed phrase: the detector found it
+    assert flag.explanation.startswith("Mentions images + a threat or demand")
+    assert flag.reason == flag.explanation
+    assert flag.strength >= 3
+    assert "image" in flag.concepts and "threat" in flag.concepts
+    answer.refresh_from_db()
+    assert answer.flagged is True
+
+
+def test_an_answer_that_names_the_risks_is_not_flagged(pupil, quiz):
+    answer = write(pupil, quiz, "He could share the pictures, so tell someone. Never send pics.")
+    assert not Flag.objects.exists()
+    answer.refresh_from_db()
+    assert answer.flagged is False and answer.screened_at is not None
+
+
+def test_flag_raise_is_called_with_the_explanation(pupil, quiz, monkeypatch):
+    from safeguarding.services import screening as service
+
+    calls = []
+    real = service.flag_raise
+
+    def spy(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(service, "flag_raise", spy)
+    write(pupil, quiz, "i sent nudez to a guy and now hes threatening me")
+    assert len(calls) == 1
+    assert calls[0]["explanation"].startswith("Mentions images + a threat or demand")
+    assert calls[0]["reason"] == calls[0]["explanation"]
+    assert calls[0]["pupil"] == pupil
 
 
 def test_the_same_answer_screened_twice_raises_one_flag(pupil, quiz):
@@ -113,7 +154,7 @@ def test_a_screening_failure_never_costs_the_pupil_their_answer(pupil, quiz, mon
     def broken(**kwargs):
         raise RuntimeError("phrase list unreadable")
 
-    monkeypatch.setattr(screening, "safeguarding_api", lambda: (broken, broken))
+    monkeypatch.setattr(screening, "safeguarding_api", lambda: broken)
     answer = write(pupil, quiz, "keep it a secret")
     answer.refresh_from_db()
     assert answer.text == "keep it a secret"

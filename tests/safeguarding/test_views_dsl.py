@@ -278,7 +278,9 @@ class TestSettings:
         assert "Online grooming" in page and "our secret" in page
         dsl_client.post(url, {"form": "categories", "categories-categories": "Grooming\nOther"})
         dsl_client.post(url, {"form": "phrases", "phrases-phrases": "Purple giraffe\n"})
-        assert services.screen_text(school=school, text="a purple GIRAFFE") == ["Purple giraffe"]
+        assert services.screen_text(school=school, text="a purple GIRAFFE").phrases == [
+            "Purple giraffe"
+        ]
         names = services.concern_categories_ensure(school=school).values_list("name", flat=True)
         assert list(names) == ["Grooming", "Other"]
         assert "Categories saved." in dsl_client.get(url).text or True

@@ -1,9 +1,9 @@
-"""Free-text screening: does what a pupil typed contain one of the school's worrying phrases?
+"""The school's own screening phrases: does what a pupil typed contain one of them?
 
-The quizzes app calls `screen_text(school=..., text=...)` on free-text answers and, when it
-returns phrases, `safeguarding.services.flag_raise(...)` so a DSL can review them. Matching
-ignores case, punctuation and spacing, and only matches whole words: "secret" matches
-"It's a SECRET!" but not "secretary".
+The DSLs keep the list (or the defaults apply); a phrase found is a flag on its own, added to
+what the detector finds (see the package's `screen_text`). Matching ignores case, punctuation
+and spacing, and only matches whole words: "secret" matches "It's a SECRET!" but not
+"secretary".
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def match_phrases(*, phrases, text: str) -> list[str]:
 
 def phrases_for_school(school) -> list[str]:
     """The school's screening phrases: the list its DSLs keep, or the defaults."""
-    from .models import ScreeningPhraseList
+    from ..models import ScreeningPhraseList
 
     phrase_list = ScreeningPhraseList.objects.filter(school=school).first()
     if phrase_list is None:
@@ -105,11 +105,8 @@ def phrases_for_school(school) -> list[str]:
     return phrase_list.phrase_list
 
 
-def screen_text(*, school, text: str) -> list[str]:
-    """The school's screening phrases that appear in text; an empty list means nothing matched.
-
-    No side effects: the caller decides whether to raise a flag (`services.flag_raise`).
-    """
+def phrases_in_text(*, school, text: str) -> list[str]:
+    """The school's screening phrases that appear in text; an empty list means nothing matched."""
     if not text or not text.strip():
         return []
     return match_phrases(phrases=phrases_for_school(school), text=text)
