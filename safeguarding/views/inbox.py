@@ -16,6 +16,7 @@ from schools.models import School
 from .. import conf, services
 from ..forms import (
     CategoriesForm,
+    EscalationSettingsForm,
     PhrasesForm,
     SearchForm,
 )
@@ -26,6 +27,7 @@ from ..models import (
     Concern,
     ConcernStatus,
     Flag,
+    SchoolSafeguardingSettings,
     lead_school_ids,
 )
 from ..permissions import dsl_required, record_pupils
@@ -151,8 +153,19 @@ def settings_view(request):
     phrases_form = PhrasesForm(
         prefix="phrases", initial={"phrases": "\n".join(phrases_for_school(school))}
     )
+    staff = services.school_staff(school)
+    current = SchoolSafeguardingSettings.for_school(school)
+    escalation_form = EscalationSettingsForm(
+        prefix="escalation",
+        staff=staff,
+        initial={
+            "escalation_repeat_minutes": current.escalation_repeat_minutes,
+            "head_teacher": current.head_teacher_id,
+        },
+    )
+    forms_by_name = {"categories": None, "phrases": None, "escalation": None}
     which = request.POST.get("form")
-    if request.method == "POST" and which not in ("categories", "phrases"):
+    if request.method == "POST" and which not in forms_by_name:
         raise Http404
     try:
         if which == "categories":
@@ -171,8 +184,19 @@ def settings_view(request):
                 )
                 messages.success(request, _("Screening phrases saved."))
                 return _see_other(reverse("safeguarding:settings"))
+        elif which == "escalation":
+            escalation_form = EscalationSettingsForm(request.POST, prefix="escalation", staff=staff)
+            if escalation_form.is_valid():
+                services.school_safeguarding_settings_set(
+                    school=school, user=request.user, **escalation_form.cleaned_data
+                )
+                messages.success(request, _("Escalation settings saved."))
+                return _see_other(reverse("safeguarding:settings"))
     except ValidationError as error:
-        (categories_form if which == "categories" else phrases_form).add_service_errors(error)
+        forms_by_name.update(
+            categories=categories_form, phrases=phrases_form, escalation=escalation_form
+        )
+        forms_by_name[which].add_service_errors(error)
     return render(
         request,
         "safeguarding/settings.html",
@@ -181,5 +205,7 @@ def settings_view(request):
             "school": school,
             "categories_form": categories_form,
             "phrases_form": phrases_form,
+            "escalation_form": escalation_form,
+            "escalate_minutes": conf.escalate_after_minutes(),
         },
     )
