@@ -117,7 +117,12 @@ def _flag_escalate(flag: Flag) -> None:
 def flag_escalate_if_unreviewed(*, flag_id: int) -> bool:
     """Escalate a flag that no safeguarding lead has opened or reviewed in time; returns
     whether it did. Repeats every school-set interval, like a concern (services.escalation)."""
-    flag = Flag.objects.select_for_update().select_related("school").filter(pk=flag_id).first()
+    flag = (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .filter(pk=flag_id)
+        .first()
+    )
     if flag is None or flag.is_reviewed or flag.opened_at is not None:
         return False
     due = escalation_next_due(

@@ -169,8 +169,10 @@ def _earlier_pending(delivery: Delivery, now: datetime) -> datetime | None:
     """When an escalation email should try again so that an earlier email about the same
     concern or flag goes first; None when it need not wait.
 
-    It waits while an earlier one is unsent and either not tried yet, being sent now, or
-    failing while the server has sent nothing since (an outage, not that one address).
+    It waits while an earlier one is unsent and is being sent now, is due now, has not been
+    tried yet, or is failing while the server has sent nothing since (an outage). It does not
+    wait for an earlier email that keeps failing while others get through (that address's
+    own problem): the escalation is the safety net for exactly that.
     """
     earlier = Delivery.objects.unsent().filter(pk__lt=delivery.pk)
     if delivery.concern_id:
@@ -181,8 +183,10 @@ def _earlier_pending(delivery: Delivery, now: datetime) -> datetime | None:
     for other in earlier.order_by("pk"):
         if other.claimed_until is not None and other.claimed_until > now:
             until = now + ORDER_GAP
-        elif other.attempts == 0 or (
-            other.last_failed_at is None
+        elif (
+            other.attempts == 0
+            or other.next_attempt_at <= now
+            or other.last_failed_at is None
             or not Delivery.objects.filter(sent_at__gt=other.last_failed_at).exists()
         ):
             until = max(other.next_attempt_at, now) + ORDER_GAP
@@ -234,7 +238,7 @@ def delivery_attempt(*, delivery_id: int, token: str) -> str:
     now = timezone.now()
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("concern__school", "flag__school")
             .filter(pk=delivery_id)
             .first()
