@@ -105,7 +105,11 @@ def test_two_workers_with_duplicate_tasks_send_each_email_once(
     workers.start(smtp_port=sink.port)
     wait_for(lambda: sent() == 2, what="both emails", logs=workers.logs)
     wait_for(
-        lambda: not DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists(),
+        lambda: (
+            not DBTaskResult.objects.filter(
+                task_path__endswith="delivery_send", status__in=["READY", "RUNNING"]
+            ).exists()
+        ),
         what="every duplicate task to finish",
         logs=workers.logs,
     )
