@@ -21,10 +21,12 @@ from ..forms import (
     SearchForm,
 )
 from ..models import (
+    DEFAULT_CATEGORIES,
     AccessAction,
     AccessLogEntry,
     Alert,
     Concern,
+    ConcernCategory,
     ConcernStatus,
     Flag,
     SchoolSafeguardingSettings,
@@ -145,11 +147,13 @@ def _lead_school(user) -> School:
 def settings_view(request):
     """The school's concern categories and free-text screening phrases."""
     school = _lead_school(request.user)
-    categories = services.concern_categories_ensure(school=school)
-    categories_form = CategoriesForm(
-        prefix="categories",
-        initial={"categories": "\n".join(category.name for category in categories)},
+    # Reading the page writes nothing: a school that never saved categories sees the defaults.
+    names = list(
+        ConcernCategory.objects.filter(school=school).active().values_list("name", flat=True)
     )
+    if not ConcernCategory.objects.filter(school=school).exists():
+        names = [str(name) for name in DEFAULT_CATEGORIES]
+    categories_form = CategoriesForm(prefix="categories", initial={"categories": "\n".join(names)})
     phrases_form = PhrasesForm(
         prefix="phrases", initial={"phrases": "\n".join(phrases_for_school(school))}
     )
