@@ -4,8 +4,8 @@
 safeguarding emails are not getting through, so that nobody relies on an email that is stuck
 in the outbox. Host sites add it to `TEMPLATES[0]["OPTIONS"]["context_processors"]` and
 include `safeguarding/includes/email_outage_banner.html` in the base template of their staff
-pages (Streamwise's own `streamwise/base_staff.html` does). It costs no query unless a page
-shows the banner, and one or two when it does.
+pages (Streamwise's own `streamwise/base_staff.html` does). It adds no query for other staff,
+and one or two for DSLs, deputies and school admins (only on pages that include the banner).
 """
 
 from __future__ import annotations
