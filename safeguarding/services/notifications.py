@@ -52,6 +52,9 @@ from .common import (
 # An escalation that waits for an earlier email tries again this long after that email's next
 # attempt, so the earlier one has gone first.
 ORDER_GAP = timedelta(seconds=2)
+# An earlier email overdue by more than this has lost its task (a worker died): the stale
+# sweep gives it a new one, and escalations stop waiting for it.
+ORDER_STALL = timedelta(minutes=1)
 # Errors that mean the mail server did not take the message: safe to try again.
 CLEAR_FAILURES = (
     smtplib.SMTPRecipientsRefused,
@@ -172,7 +175,8 @@ def _earlier_pending(delivery: Delivery, now: datetime) -> datetime | None:
     It waits while an earlier one is unsent and is being sent now, is due now, has not been
     tried yet, or is failing while the server has sent nothing since (an outage). It does not
     wait for an earlier email that keeps failing while others get through (that address's
-    own problem): the escalation is the safety net for exactly that.
+    own problem: the escalation is the safety net for exactly that), nor for one whose task
+    is lost (overdue by ORDER_STALL).
     """
     earlier = Delivery.objects.unsent().filter(pk__lt=delivery.pk)
     if delivery.concern_id:
@@ -181,6 +185,8 @@ def _earlier_pending(delivery: Delivery, now: datetime) -> datetime | None:
         earlier = earlier.filter(flag_id=delivery.flag_id)
     wait_until = None
     for other in earlier.order_by("pk"):
+        if other.next_attempt_at < now - ORDER_STALL:
+            continue
         if other.claimed_until is not None and other.claimed_until > now:
             until = now + ORDER_GAP
         elif (
