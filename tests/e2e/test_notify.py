@@ -98,6 +98,7 @@ def test_the_dsl_sets_how_escalation_repeats(page, assert_accessible, login_staf
     TOTP.activate(dsl, TOTP_SECRET)
     login_staff(page, dsl.email, PASSWORD, totp_secret=TOTP_SECRET)
     page.goto("/safeguarding/settings/")
+    expect(page).to_have_title("Categories and screening · Streamwise")
     section = page.get_by_role("region", name="Escalation")
     expect(section).to_be_visible()
     check_both_widths(page, assert_accessible, "settings with escalation")

@@ -184,6 +184,7 @@ class TestEscalationV2:
         url = reverse("safeguarding:settings")
         page = client.get(url)
         assert b"Repeat the escalation every" in page.content
+        assert page.content.count(b'id="escalation-title"') == 1  # once, in the page body
         response = client.post(
             url,
             {
