@@ -14,6 +14,8 @@ from schools.models import Pupil
 
 from . import conf
 from .models import (
+    ESCALATION_REPEAT_MAX_MINUTES,
+    ESCALATION_REPEAT_MIN_MINUTES,
     Agency,
     ConcernCategory,
     EntryKind,
@@ -365,3 +367,37 @@ class PhrasesForm(SafeguardingForm):
 
     def phrase_list(self) -> list[str]:
         return self.cleaned_data["phrases"].splitlines()
+
+
+# --- Notify: escalation settings -------------------------------------------------------------
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.email or obj.get_username()
+
+
+class EscalationSettingsForm(SafeguardingForm):
+    escalation_repeat_minutes = forms.IntegerField(
+        label=_("Repeat the escalation every (minutes)"),
+        help_text=_(
+            "While nobody has acknowledged a concern or opened a flag, every DSL and deputy, "
+            "the school admins and the head teacher below are told again this often."
+        ),
+        min_value=ESCALATION_REPEAT_MIN_MINUTES,
+        max_value=ESCALATION_REPEAT_MAX_MINUTES,
+    )
+    head_teacher = StaffChoiceField(
+        label=_("Head teacher to email when something escalates"),
+        help_text=_(
+            "They get an email with the case number only, never any details. Choose nobody "
+            "to leave the head teacher out."
+        ),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody"),
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head_teacher"].queryset = staff

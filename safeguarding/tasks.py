@@ -25,3 +25,11 @@ def concern_escalation_check(*, concern_id: int) -> bool:
     from .services import concern_escalate_if_unacknowledged
 
     return concern_escalate_if_unacknowledged(concern_id=concern_id)
+
+
+@task(priority=SAFEGUARDING_PRIORITY)
+def flag_escalation_check(*, flag_id: int) -> bool:
+    """Escalate the flag if no safeguarding lead has opened or reviewed it yet."""
+    from .services import flag_escalate_if_unreviewed
+
+    return flag_escalate_if_unreviewed(flag_id=flag_id)

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "streamwise.context_processors.streamwise",
+                "safeguarding.context_processors.email_outage",
             ],
         },
     },

@@ -422,7 +422,18 @@ class FlagStatus(models.TextChoices):
 
 
 class FlagQuerySet(AppendOnlyQuerySet):
-    mutable_fields = frozenset({"status", "resolved_by", "resolved_at", "resolution_reason"})
+    mutable_fields = frozenset(
+        {
+            "status",
+            "resolved_by",
+            "resolved_at",
+            "resolution_reason",
+            # Notify: escalation of flags nobody looks at.
+            "opened_at",
+            "escalated_at",
+            "escalation_count",
+        }
+    )
 
     def visible_to(self, user):
         """Flags for the schools where the user is DSL or deputy DSL; nobody else sees them."""
@@ -465,6 +476,13 @@ class Flag(AppendOnlyModel):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_reason = models.TextField(_("reason"), blank=True)
+    # Notify: a flag nobody opens or reviews in time escalates like a concern (nullable, so
+    # adding them leaves the table and its append-only triggers as they are on SQLite).
+    opened_at = models.DateTimeField(
+        _("first opened by a safeguarding lead"), null=True, blank=True
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalation_count = models.PositiveIntegerField(null=True, blank=True)
 
     objects = FlagQuerySet.as_manager()
 
@@ -485,6 +503,16 @@ class Flag(AppendOnlyModel):
 
     def get_absolute_url(self):
         return reverse("safeguarding:flag", args=[self.pk])
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status != FlagStatus.NEEDS_REVIEW
+
+    @property
+    def escalation_due_at(self):
+        from .. import conf
+
+        return self.created_at + timedelta(minutes=conf.escalate_after_minutes())
 
 
 # --- Notifications --------------------------------------------------------------------------
@@ -542,16 +570,42 @@ class Alert(models.Model):
 
 class DeliveryKind(models.TextChoices):
     NEW_CONCERN = "new_concern", _("New concern, to a DSL or deputy")
-    ESCALATION_LEAD = "escalation_lead", _("Escalation, to a deputy DSL")
+    NEW_FLAG = "new_flag", _("Something to review, to a DSL or deputy")
+    ESCALATION_LEAD = "escalation_lead", _("Escalation, to a DSL or deputy")
     ESCALATION_ADMIN = "escalation_admin", _("Escalation, to a school admin")
+    ESCALATION_HEAD = "escalation_head", _("Escalation, to the head teacher")
+
+
+ESCALATION_KINDS = (
+    DeliveryKind.ESCALATION_LEAD,
+    DeliveryKind.ESCALATION_ADMIN,
+    DeliveryKind.ESCALATION_HEAD,
+)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def unsent(self):
+        """Emails still waiting to be sent. An email whose attempt may have reached the mail
+        server (`in_doubt_at`) is not waiting: it is never sent again."""
+        return self.filter(sent_at__isnull=True, in_doubt_at__isnull=True)
+
+    def for_schools(self, school_ids):
+        return self.filter(Q(concern__school_id__in=school_ids) | Q(flag__school_id__in=school_ids))
 
 
 class Delivery(models.Model):
-    """One notification email to one person, kept until the mail server has accepted it.
+    """One notification email to one person about one concern or one flag, kept until the
+    mail server has accepted it.
 
     A failed attempt is retried with a growing wait (see `conf.email_retry_*`), for as long as
     it takes. `token` names the one task allowed to send it, so a retry scheduled twice (by the
-    sweeper and by the task itself) can never send it twice.
+    sweeper and by the task itself) can never send it twice. The database allows one delivery
+    per (concern or flag, recipient, kind, escalation round), so nothing can queue it twice.
+
+    At most once: `transmit_started_at` is written (and committed) just before the message is
+    handed to the mail server. An attempt that started and never recorded a clear outcome (a
+    worker killed mid-send) may have been accepted, so it is marked `in_doubt_at` and never
+    sent again; the in-app alert and the escalation still reach the leads.
     """
 
     recipient = models.ForeignKey(
@@ -559,23 +613,61 @@ class Delivery(models.Model):
     )
     to_email = models.EmailField()
     kind = models.CharField(max_length=20, choices=DeliveryKind.choices)
-    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    flag = models.ForeignKey(
+        Flag, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # 0 for the first notice; escalations count 1, 2, … as they repeat.
+    round = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     claimed_until = models.DateTimeField(null=True, blank=True)
     token = models.UUIDField(default=uuid.uuid4)
+    transmit_started_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    in_doubt_at = models.DateTimeField(null=True, blank=True)
+    first_failed_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
 
+    objects = DeliveryQuerySet.as_manager()
+
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["sent_at", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(concern__isnull=False, flag__isnull=True)
+                | Q(concern__isnull=True, flag__isnull=False),
+                name="delivery_concern_or_flag",
+            ),
+            models.UniqueConstraint(
+                fields=["concern", "recipient", "kind", "round"],
+                condition=Q(concern__isnull=False),
+                name="unique_delivery_per_concern",
+            ),
+            models.UniqueConstraint(
+                fields=["flag", "recipient", "kind", "round"],
+                condition=Q(flag__isnull=False),
+                name="unique_delivery_per_flag",
+            ),
+        ]
         verbose_name = _("email delivery")
         verbose_name_plural = _("email deliveries")
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def subject(self) -> Concern | Flag:
+        return self.concern if self.concern_id else self.flag
+
+    @property
+    def school(self):
+        return self.subject.school
 
 
 # --- Access log ------------------------------------------------------------------------------
@@ -662,4 +754,5 @@ class AccessLogHead(models.Model):
 # Later parts of the record (actions, attachments, the child's details, transfers…) live in
 # modules of this package, each imported below so that Django finds their models.
 from .child import *  # noqa: E402,F403
+from .school_settings import *  # noqa: E402,F403
 from .transfer import *  # noqa: E402,F403

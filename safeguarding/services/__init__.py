@@ -71,6 +71,13 @@ from .transfer import (  # noqa: E402
     transfer_send,
 )
 
+# isort: split
+# Notify: flag notices and escalation, at-most-once email, the email outage banner.
+from .escalation import escalation_recipients
+from .flags import flag_escalate_if_unreviewed, flag_open
+from .notifications import EmailOutage, alerts_clear, deliveries_wake, email_outage
+from .school_settings import school_safeguarding_settings_set, school_staff
+
 __all__ = [
     "screen_text",
     "text_too_long_message",
@@ -126,4 +133,14 @@ __all__ = [
     "transfer_is_late",
     "transfer_send",
     "pupil_text_screen",  # issue 11 (detect)
+    # Notify: flag notices and escalation, at-most-once email, the email outage banner.
+    "flag_escalate_if_unreviewed",
+    "flag_open",
+    "alerts_clear",
+    "deliveries_wake",
+    "EmailOutage",
+    "email_outage",
+    "escalation_recipients",
+    "school_safeguarding_settings_set",
+    "school_staff",
 ]

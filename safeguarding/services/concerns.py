@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from schools.models import Pupil, StaffRole
+from schools.models import Pupil
 from schools.permissions import get_pupil, is_staff_member
 
 from .. import conf
@@ -38,12 +38,12 @@ from .common import (
     _entry_add,
     _lock,
     _require_lead,
-    _users_with_roles,
     logger,
     safeguarding_leads,
     text_too_long_message,
 )
-from .notifications import _delivery_create, deliveries_requeue_stale
+from .escalation import escalation_next_due, escalation_notify, escalation_repeat
+from .notifications import _delivery_create, alerts_clear, deliveries_requeue_stale
 
 # --- Raising a concern --------------------------------------------------------------------------
 
@@ -186,6 +186,8 @@ def concern_acknowledge(*, concern: Concern, user) -> Concern:
             fields.append("status")
         _concern_save(concern, *fields)
         _entry_add(concern=concern, kind=EntryKind.ACKNOWLEDGED, author=user)
+        # Dealt with: nobody needs to be alerted about it any more.
+        alerts_clear(concern=concern)
     return concern
 
 
@@ -352,58 +354,58 @@ def concern_link_pupil(*, concern: Concern, pupil: Pupil, user, note: str = "") 
 
 
 def _escalate(concern: Concern, *, reason: str) -> None:
-    concern.escalated_at = timezone.now()
-    _concern_save(concern, "escalated_at")
-    deputies = _users_with_roles(concern.school, StaffRole.DEPUTY_DSL)
-    # With no deputy, the DSLs themselves are reminded.
-    leads = deputies or _users_with_roles(concern.school, StaffRole.DSL)
-    lead_ids = {user.pk for user in leads}
-    admins = [
-        user
-        for user in _users_with_roles(concern.school, StaffRole.SCHOOL_ADMIN)
-        if user.pk not in lead_ids
-    ]
-    for user in leads:
-        Alert.objects.create(
-            recipient=user, school=concern.school, kind=AlertKind.ESCALATION, concern=concern
-        )
-        _delivery_create(recipient=user, kind=DeliveryKind.ESCALATION_LEAD, concern=concern)
-    for user in admins:
-        _delivery_create(recipient=user, kind=DeliveryKind.ESCALATION_ADMIN, concern=concern)
-    told = ", ".join(_display_name(user) for user in [*leads, *admins]) or _("nobody")
+    """One escalation round: everyone told again, written in the chronology, next round
+    scheduled (see services.escalation)."""
+    entries = concern.entries.filter(kind=EntryKind.ESCALATED)
+    round = entries.count() + 1
+    if concern.escalated_at is None:
+        concern.escalated_at = timezone.now()
+        _concern_save(concern, "escalated_at")
+    recipients = escalation_notify(school=concern.school, round=round, concern=concern)
+    told = ", ".join(_display_name(user) for user in recipients.everyone) or _("nobody")
     _entry_add(
         concern=concern,
         kind=EntryKind.ESCALATED,
         author=None,
         text=_("%(reason)s Escalated to: %(told)s.") % {"reason": reason, "told": told},
+        created_at=timezone.now(),  # the next round counts from here
     )
-    logger.warning("Safeguarding concern %s escalated", concern.pk)
+    _escalation_schedule(concern, run_after=timezone.now() + escalation_repeat(concern.school))
+    logger.warning("Safeguarding concern %s escalated (round %s)", concern.pk, round)
 
 
 @transaction.atomic
 def concern_escalate_if_unacknowledged(*, concern_id: int) -> bool:
-    """Escalate a concern nobody has acknowledged in time, once; returns whether it did.
+    """Escalate a concern nobody has acknowledged in time; returns whether it did.
 
-    Run by the escalation task scheduled when the concern was raised. It tells the deputy
-    DSLs (in-app and by email) and the school admins (by email, with no details at all), and
-    records that in the chronology.
+    Run by the escalation task scheduled when the concern was raised, and again every
+    repeat interval of the school until someone acknowledges: each round tells every DSL and
+    deputy DSL again (in-app and by email), emails the school admins and the head teacher the
+    school chose (with the case number only), and records that in the chronology.
     """
     concern = Concern.objects.select_for_update().filter(pk=concern_id).first()
-    if concern is None or concern.acknowledged_at or concern.escalated_at:
+    if concern is None or concern.acknowledged_at:
         return False
-    if timezone.now() < concern.escalation_due_at:
-        # Run early (the setting was shortened and lengthened again): check again when due.
-        _escalation_schedule(concern)
+    last = (
+        concern.entries.filter(kind=EntryKind.ESCALATED)
+        .order_by("-number")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    due = escalation_next_due(first_due=concern.escalation_due_at, last=last, school=concern.school)
+    if timezone.now() < due:
+        # Run early (a setting changed, or a check was queued twice): check again when due.
+        _escalation_schedule(concern, run_after=due)
         return False
-    minutes = conf.escalate_after_minutes()
-    _escalate(
-        concern,
-        reason=ngettext(
+    if last is None:
+        minutes = conf.escalate_after_minutes()
+        reason = ngettext(
             "Not acknowledged within %(minutes)s minute.",
             "Not acknowledged within %(minutes)s minutes.",
             minutes,
-        )
-        % {"minutes": minutes},
-    )
+        ) % {"minutes": minutes}
+    else:
+        reason = _("Still not acknowledged.")
+    _escalate(concern, reason=reason)
     deliveries_requeue_stale(concern=concern)
     return True

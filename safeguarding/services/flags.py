@@ -17,6 +17,7 @@ from ..models import (
     Concern,
     ConcernCategory,
     ConcernSource,
+    DeliveryKind,
     EntryKind,
     Flag,
     FlagStatus,
@@ -30,6 +31,8 @@ from .common import (
     safeguarding_leads,
 )
 from .concerns import concern_acknowledge, concern_raise
+from .escalation import escalation_next_due, escalation_notify, escalation_repeat
+from .notifications import _delivery_create, alerts_clear, deliveries_requeue_stale
 
 # --- Flags from free-text screening ---------------------------------------------------------
 
@@ -81,11 +84,72 @@ def flag_raise(
         if not source_key:
             raise
         return Flag.objects.get(pupil=pupil, source_key=source_key)
-    for user in safeguarding_leads(school=pupil.school):
-        Alert.objects.create(
-            recipient=user, school=pupil.school, kind=AlertKind.NEW_FLAG, flag=flag
-        )
+    _notify_new_flag(flag)
     logger.info("Safeguarding flag %s raised", flag.pk)
+    return flag
+
+
+# --- Telling the leads, and escalating a flag nobody looks at -----------------------------------
+
+
+def _notify_new_flag(flag: Flag) -> None:
+    """Every DSL and deputy DSL: an in-app alert and an email with no details, committed
+    with the flag; and the escalation check for when nobody has looked at it."""
+    leads = safeguarding_leads(school=flag.school)
+    for user in leads:
+        Alert.objects.create(recipient=user, school=flag.school, kind=AlertKind.NEW_FLAG, flag=flag)
+        _delivery_create(recipient=user, kind=DeliveryKind.NEW_FLAG, flag=flag)
+    if not leads:
+        _flag_escalate(flag)
+    _flag_escalation_schedule(flag, run_after=flag.escalation_due_at)
+
+
+def _flag_escalation_schedule(flag: Flag, *, run_after) -> None:
+    from ..tasks import flag_escalation_check
+
+    flag_escalation_check.using(run_after=run_after).enqueue(flag_id=flag.pk)
+
+
+def _flag_escalate(flag: Flag) -> None:
+    round = (flag.escalation_count or 0) + 1
+    escalation_notify(school=flag.school, round=round, flag=flag)
+    flag.escalated_at = timezone.now()
+    flag.escalation_count = round
+    flag.save(update_fields=["escalated_at", "escalation_count"])
+    _flag_escalation_schedule(flag, run_after=flag.escalated_at + escalation_repeat(flag.school))
+    logger.warning("Safeguarding flag %s escalated (round %s)", flag.pk, round)
+
+
+@transaction.atomic
+def flag_escalate_if_unreviewed(*, flag_id: int) -> bool:
+    """Escalate a flag that no safeguarding lead has opened or reviewed in time; returns
+    whether it did. Repeats every school-set interval, like a concern (services.escalation)."""
+    flag = (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("school")
+        .filter(pk=flag_id)
+        .first()
+    )
+    if flag is None or flag.is_reviewed or flag.opened_at is not None:
+        return False
+    due = escalation_next_due(
+        first_due=flag.escalation_due_at, last=flag.escalated_at, school=flag.school
+    )
+    if timezone.now() < due:
+        _flag_escalation_schedule(flag, run_after=due)
+        return False
+    _flag_escalate(flag)
+    deliveries_requeue_stale(flag=flag)
+    return True
+
+
+@transaction.atomic
+def flag_open(*, flag: Flag, user) -> Flag:
+    """Record that a safeguarding lead has opened the flag: it no longer escalates."""
+    _require_lead(user, flag.school)
+    if flag.opened_at is None:
+        Flag.objects.filter(pk=flag.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+        flag.refresh_from_db(fields=["opened_at"])
     return flag
 
 
@@ -120,6 +184,7 @@ def flag_promote(
     flag.resolved_by, flag.resolved_at = user, timezone.now()
     flag.resolution_reason = note.strip()
     flag.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_reason"])
+    alerts_clear(flag=flag)
     return concern
 
 
@@ -134,4 +199,5 @@ def flag_dismiss(*, flag: Flag, user, reason: str) -> Flag:
     flag.resolved_by, flag.resolved_at = user, timezone.now()
     flag.resolution_reason = reason.strip()
     flag.save(update_fields=["status", "resolved_by", "resolved_at", "resolution_reason"])
+    alerts_clear(flag=flag)
     return flag

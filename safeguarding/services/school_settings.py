@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,10 @@ from schools.models import School
 
 from ..models import (
     DEFAULT_CATEGORIES,
+    ESCALATION_REPEAT_MAX_MINUTES,
+    ESCALATION_REPEAT_MIN_MINUTES,
     ConcernCategory,
+    SchoolSafeguardingSettings,
     ScreeningPhraseList,
 )
 from .common import (
@@ -85,3 +89,46 @@ def screening_phrases_set(*, school: School, phrases: Sequence[str], user) -> Sc
         school=school, defaults={"phrases": "\n".join(cleaned), "updated_by": user}
     )
     return phrase_list
+
+
+# Notify: how escalation repeats, and the head teacher it reaches.
+
+
+@transaction.atomic
+def school_safeguarding_settings_set(
+    *, school: School, user, escalation_repeat_minutes: int, head_teacher=None
+) -> SchoolSafeguardingSettings:
+    """Set how often an unacknowledged concern or unreviewed flag escalates again, and which
+    member of staff (if any) is emailed as head teacher when it does."""
+    _require_lead(user, school)
+    errors = {}
+    if not (
+        ESCALATION_REPEAT_MIN_MINUTES <= escalation_repeat_minutes <= ESCALATION_REPEAT_MAX_MINUTES
+    ):
+        errors["escalation_repeat_minutes"] = _("Choose between %(low)s and %(high)s minutes.") % {
+            "low": ESCALATION_REPEAT_MIN_MINUTES,
+            "high": ESCALATION_REPEAT_MAX_MINUTES,
+        }
+    if head_teacher is not None and not school_staff(school).filter(pk=head_teacher.pk).exists():
+        errors["head_teacher"] = _("Choose a member of staff of this school.")
+    if errors:
+        raise ValidationError(errors)
+    settings, _created = SchoolSafeguardingSettings.objects.update_or_create(
+        school=school,
+        defaults={
+            "escalation_repeat_minutes": escalation_repeat_minutes,
+            "head_teacher": head_teacher,
+            "updated_by": user,
+        },
+    )
+    return settings
+
+
+def school_staff(school: School):
+    """The school's active staff, for choosing a head teacher."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, staff_memberships__school=school)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )

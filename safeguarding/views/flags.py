@@ -26,6 +26,7 @@ from .common import _area_context, _get_visible_or_404, _see_other
 def _render_flag(request, flag, **bound):
     services.access_log_record(user=request.user, action=AccessAction.VIEW_FLAG, flag=flag)
     services.alerts_mark_read(user=request.user, flag=flag)
+    services.flag_open(flag=flag, user=request.user)  # opened: it no longer escalates
     categories = services.concern_categories_ensure(school=flag.school)
     context = {
         **_area_context(request),

@@ -16,16 +16,20 @@ from schools.models import School
 from .. import conf, services
 from ..forms import (
     CategoriesForm,
+    EscalationSettingsForm,
     PhrasesForm,
     SearchForm,
 )
 from ..models import (
+    DEFAULT_CATEGORIES,
     AccessAction,
     AccessLogEntry,
     Alert,
     Concern,
+    ConcernCategory,
     ConcernStatus,
     Flag,
+    SchoolSafeguardingSettings,
     lead_school_ids,
 )
 from ..permissions import dsl_required, record_pupils
@@ -143,16 +147,29 @@ def _lead_school(user) -> School:
 def settings_view(request):
     """The school's concern categories and free-text screening phrases."""
     school = _lead_school(request.user)
-    categories = services.concern_categories_ensure(school=school)
-    categories_form = CategoriesForm(
-        prefix="categories",
-        initial={"categories": "\n".join(category.name for category in categories)},
+    # Reading the page writes nothing: a school that never saved categories sees the defaults.
+    names = list(
+        ConcernCategory.objects.filter(school=school).active().values_list("name", flat=True)
     )
+    if not ConcernCategory.objects.filter(school=school).exists():
+        names = [str(name) for name in DEFAULT_CATEGORIES]
+    categories_form = CategoriesForm(prefix="categories", initial={"categories": "\n".join(names)})
     phrases_form = PhrasesForm(
         prefix="phrases", initial={"phrases": "\n".join(phrases_for_school(school))}
     )
+    staff = services.school_staff(school)
+    current = SchoolSafeguardingSettings.for_school(school)
+    escalation_form = EscalationSettingsForm(
+        prefix="escalation",
+        staff=staff,
+        initial={
+            "escalation_repeat_minutes": current.escalation_repeat_minutes,
+            "head_teacher": current.head_teacher_id,
+        },
+    )
+    forms_by_name = {"categories": None, "phrases": None, "escalation": None}
     which = request.POST.get("form")
-    if request.method == "POST" and which not in ("categories", "phrases"):
+    if request.method == "POST" and which not in forms_by_name:
         raise Http404
     try:
         if which == "categories":
@@ -171,8 +188,19 @@ def settings_view(request):
                 )
                 messages.success(request, _("Screening phrases saved."))
                 return _see_other(reverse("safeguarding:settings"))
+        elif which == "escalation":
+            escalation_form = EscalationSettingsForm(request.POST, prefix="escalation", staff=staff)
+            if escalation_form.is_valid():
+                services.school_safeguarding_settings_set(
+                    school=school, user=request.user, **escalation_form.cleaned_data
+                )
+                messages.success(request, _("Escalation settings saved."))
+                return _see_other(reverse("safeguarding:settings"))
     except ValidationError as error:
-        (categories_form if which == "categories" else phrases_form).add_service_errors(error)
+        forms_by_name.update(
+            categories=categories_form, phrases=phrases_form, escalation=escalation_form
+        )
+        forms_by_name[which].add_service_errors(error)
     return render(
         request,
         "safeguarding/settings.html",
@@ -181,5 +209,7 @@ def settings_view(request):
             "school": school,
             "categories_form": categories_form,
             "phrases_form": phrases_form,
+            "escalation_form": escalation_form,
+            "escalate_minutes": conf.escalate_after_minutes(),
         },
     )

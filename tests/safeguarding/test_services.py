@@ -5,6 +5,7 @@ import uuid
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail.backends import locmem
 from django_tasks_db.models import DBTaskResult
 
 from safeguarding import services
@@ -284,15 +285,13 @@ class TestNotificationEmails:
     ):
         settings.STREAMWISE_EMAIL_RETRY_BASE_SECONDS = 60
         calls = {"n": 0}
-        real_send = services.notifications.EmailMessage.send
 
-        def flaky_send(message, *args, **kwargs):
+        def flaky_open(backend):
             calls["n"] += 1
             if calls["n"] <= 2:
                 raise ConnectionRefusedError("mail server down")
-            return real_send(message, *args, **kwargs)
 
-        monkeypatch.setattr(services.notifications.EmailMessage, "send", flaky_send)
+        monkeypatch.setattr(locmem.EmailBackend, "open", flaky_open, raising=False)
         raise_concern()
         assert [value for name, value in run_tasks()] == ["retry"]
         delivery = Delivery.objects.get()
@@ -351,16 +350,24 @@ class TestEscalation:
         entry = concern.entries.get(kind=EntryKind.ESCALATED)
         assert entry.author is None
         assert "30 minutes" in entry.text and school_admin.get_full_name() in entry.text
-        assert Alert.objects.get(kind=AlertKind.ESCALATION).recipient == deputy
+        # Every lead is alerted again, not only the deputies.
+        assert {a.recipient for a in Alert.objects.filter(kind=AlertKind.ESCALATION)} == {
+            dsl,
+            deputy,
+        }
         by_address = {message.to[0]: message for message in mail.outbox}
-        assert set(by_address) == {deputy.email, school_admin.email}
+        assert set(by_address) == {dsl.email, deputy.email, school_admin.email}
         admin_mail = by_address[school_admin.email]
-        assert admin_mail.subject == "A safeguarding concern needs a DSL's attention"
+        assert (
+            admin_mail.subject
+            == f"Case {concern.pk}: a safeguarding concern needs a DSL's attention"
+        )
         assert "/safeguarding/cases/" not in admin_mail.body
+        assert f"Case {concern.pk}" in by_address[dsl.email].subject
         for message in mail.outbox:
             assert pupil.display_name not in message.body + message.subject
             assert "secret" not in message.body
-        # It escalates once.
+        # It escalates once per round: not again before the school's repeat interval.
         assert not services.concern_escalate_if_unacknowledged(concern_id=concern.pk)
 
     def test_an_acknowledged_concern_does_not_escalate(self, raise_concern, dsl, clock):
@@ -397,7 +404,6 @@ class TestFlags:
         assert flag.status == FlagStatus.NEEDS_REVIEW
         assert {a.recipient for a in Alert.objects.filter(flag=flag)} == {dsl, deputy}
         assert not Concern.objects.exists()
-        assert not DBTaskResult.objects.exists()  # no emails for screening flags
         again = services.flag_raise(
             pupil=pupil, source="x", text_excerpt="y", reason="z", source_key="answer-17"
         )

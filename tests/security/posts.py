@@ -735,6 +735,24 @@ ENDPOINTS: list[Endpoint] = [
         upload_cap="STREAMWISE_H5P_MAX_UPLOAD_BYTES",
         third_party=True,
     ),
+    # --- Notify: escalation settings (repeat interval, head teacher) --------------------------
+    Endpoint(
+        name="dsl_settings_escalation",
+        route="safeguarding/settings/",
+        user="dsl",
+        url=_url("safeguarding:settings"),
+        body=lambda w: {
+            "form": "escalation",
+            "escalation-escalation_repeat_minutes": "45",
+            "escalation-head_teacher": str(w.teacher.pk),
+        },
+        numbers=("escalation-escalation_repeat_minutes", "escalation-head_teacher"),
+        foreign=lambda w: {
+            "form": "escalation",
+            "escalation-escalation_repeat_minutes": "45",
+            "escalation-head_teacher": str(w.far_teacher.pk),
+        },
+    ),
 ]
 
 
