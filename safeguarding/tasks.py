@@ -25,3 +25,11 @@ def concern_escalation_check(*, concern_id: int) -> bool:
     from .services import concern_escalate_if_unacknowledged
 
     return concern_escalate_if_unacknowledged(concern_id=concern_id)
+
+
+@task(priority=SAFEGUARDING_PRIORITY)
+def case_action_reminder(*, action_id: int) -> str:
+    """Remind the owner of an action on a case that it is due (see services.casework)."""
+    from .services import case_action_remind_if_due
+
+    return case_action_remind_if_due(action_id=action_id)

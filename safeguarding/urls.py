@@ -36,4 +36,28 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("access-log/", views.access_log, name="access_log"),
     path("settings/", views.settings_view, name="settings"),
+    # Casework: actions, attachments, referral outcomes, related cases
+    path("actions/", views.my_actions, name="my_actions"),
+    path("cases/<int:concern_id>/actions/", views.case_action_add, name="case_action_add"),
+    path(
+        "cases/<int:concern_id>/actions/<int:action_id>/complete/",
+        views.case_action_complete,
+        name="case_action_complete",
+    ),
+    path(
+        "cases/<int:concern_id>/attachments/",
+        views.case_attachment_add,
+        name="case_attachment_add",
+    ),
+    path(
+        "cases/<int:concern_id>/attachments/<int:attachment_id>/",
+        views.case_attachment,
+        name="attachment",
+    ),
+    path(
+        "cases/<int:concern_id>/entries/<int:entry_id>/outcome/",
+        views.case_referral_outcome,
+        name="case_referral_outcome",
+    ),
+    path("cases/<int:concern_id>/related/", views.case_related_add, name="case_related_add"),
 ]

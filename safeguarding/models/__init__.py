@@ -347,6 +347,12 @@ class EntryKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     PUPIL_LINKED = "pupil_linked", _("Pupil linked")
     CORRECTION = "correction", _("Correction")
+    # Casework (actions, attachments, links between cases)
+    ACTION_ADDED = "action_added", _("Action set")
+    ACTION_DONE = "action_done", _("Action completed")
+    ACTION_DUE = "action_due", _("Action due")
+    ATTACHMENT = "attachment", _("File attached")
+    CASE_LINKED = "case_linked", _("Linked to a related case")
 
 
 class Agency(models.TextChoices):
@@ -355,6 +361,16 @@ class Agency(models.TextChoices):
     CEOP = "ceop", _("CEOP")
     LADO = "lado", _("LADO")
     EARLY_HELP = "early_help", _("Early Help")
+    OTHER = "other", _("Other")
+
+
+class ReferralOutcome(models.TextChoices):
+    """What came of an external referral (casework)."""
+
+    NO_FURTHER_ACTION = "nfa", _("No further action")
+    EARLY_HELP = "early_help", _("Early help")
+    SECTION_17 = "section_17", _("Section 17 (child in need)")
+    SECTION_47 = "section_47", _("Section 47 (child protection enquiry)")
     OTHER = "other", _("Other")
 
 
@@ -377,6 +393,15 @@ class ChronologyEntry(AppendOnlyModel):
     reference = models.CharField(_("reference number"), max_length=100, blank=True)
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    # Casework: a referral's outcome, recorded with the referral or by a later "outcome" entry
+    # that points at the referral (`referral`); neither is a correction.
+    outcome = models.CharField(
+        _("outcome"), max_length=20, blank=True, choices=ReferralOutcome.choices
+    )
+    outcome_at = models.DateTimeField(_("outcome decided at"), null=True, blank=True)
+    referral = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -483,6 +508,7 @@ class AlertKind(models.TextChoices):
     NEW_CONCERN = "new_concern", _("New concern")
     ESCALATION = "escalation", _("Not acknowledged in time")
     NEW_FLAG = "new_flag", _("Needs review")
+    ACTION_DUE = "action_due", _("Your action is due")  # casework
 
 
 class AlertQuerySet(models.QuerySet):
@@ -533,6 +559,8 @@ class DeliveryKind(models.TextChoices):
     NEW_CONCERN = "new_concern", _("New concern, to a DSL or deputy")
     ESCALATION_LEAD = "escalation_lead", _("Escalation, to a deputy DSL")
     ESCALATION_ADMIN = "escalation_admin", _("Escalation, to a school admin")
+    # casework: the reminder to the owner of an action on a case that has come due
+    ACTION_DUE = "action_due", _("Action due, to its owner")
 
 
 class Delivery(models.Model):
@@ -578,6 +606,7 @@ class AccessAction(models.TextChoices):
     EXPORT_CASE = "export_case", _("Exported the case")
     EXPORT_PUPIL_RECORD = "export_pupil", _("Exported the pupil's record")
     DENIED = "denied", _("Tried to open it without access")
+    VIEW_ATTACHMENT = "view_attachment", _("Opened an attachment")  # casework
 
 
 class AccessLogEntryQuerySet(AppendOnlyQuerySet):
@@ -645,3 +674,5 @@ class AccessLogHead(models.Model):
 # --- Models kept in their own modules -----------------------------------------------------------
 # Later parts of the record (actions, attachments, the child's details, transfers…) live in
 # modules of this package, each imported below so that Django finds their models.
+
+from .casework import *  # noqa: E402,F403

@@ -72,6 +72,7 @@ def _email_context(delivery: Delivery) -> dict:
         "school": delivery.concern.school.name,
         "minutes": conf.escalate_after_minutes(),
         "urgent": delivery.concern.immediate_danger,
+        "case_number": delivery.concern_id,  # casework: "an action on Case 123 is due"
     }
 
 

@@ -19,6 +19,15 @@ from .cases import (  # noqa: F401
     pupil_export,
     pupil_record,
 )
+from .casework import (  # noqa: F401, E402
+    case_action_add,
+    case_action_complete,
+    case_attachment,
+    case_attachment_add,
+    case_referral_outcome,
+    case_related_add,
+    my_actions,
+)
 from .flags import flag, flag_dismiss, flag_promote  # noqa: F401
 from .inbox import access_log, home, search, settings_view  # noqa: F401
 from .pupil import quick_exit, talk, talk_sent  # noqa: F401
