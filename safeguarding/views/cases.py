@@ -74,9 +74,14 @@ def _case_forms(request, concern, **bound):
     return forms
 
 
-def _render_case(request, concern, **bound_forms):
-    services.access_log_record(user=request.user, action=AccessAction.VIEW_CASE, concern=concern)
-    services.alerts_mark_read(user=request.user, concern=concern)
+def _render_case(request, concern, *, record_view=True, **bound_forms):
+    # A form sent back with its errors is part of the visit already logged (casework's forms
+    # pass record_view=False): one "viewed" line per visit, not per form post.
+    if record_view:
+        services.access_log_record(
+            user=request.user, action=AccessAction.VIEW_CASE, concern=concern
+        )
+        services.alerts_mark_read(user=request.user, concern=concern)
     concern = _case_queryset().get(pk=concern.pk)
     viewers = (
         AccessLogEntry.objects.visible_to(request.user)

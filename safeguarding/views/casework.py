@@ -23,7 +23,7 @@ from ..casework_forms import (
     RelatedCaseForm,
 )
 from ..models import CaseAction, CaseAttachment, ChronologyEntry, Concern, EntryKind
-from ..permissions import hidden_from_non_leads
+from ..permissions import dsl_required, hidden_from_non_leads
 from .cases import _render_case
 from .casework_parts import related_case_choices, school_leads
 from .common import _area_context, _get_visible_or_404, _see_other
@@ -39,7 +39,7 @@ def _case(request, concern_id) -> Concern:
 
 
 def _errors_again(request, concern, form, name):
-    response = _render_case(request, concern, **{name: form})
+    response = _render_case(request, concern, record_view=False, **{name: form})
     response.status_code = 400
     return response
 
@@ -89,12 +89,12 @@ def case_action_complete(request, concern_id, action_id):
         else:
             messages.success(request, _("Action completed and added to the chronology."))
             return _see_other(concern.get_absolute_url() + "#actions")
-    response = _render_case(request, concern, **{f"complete-{action.pk}": form})
+    response = _render_case(request, concern, record_view=False, **{f"complete-{action.pk}": form})
     response.status_code = 400
     return response
 
 
-@hidden_from_non_leads
+@dsl_required
 def my_actions(request):
     """A lead's own open actions, soonest due (so overdue) first, and those done lately."""
     mine = CaseAction.objects.owned_by(request.user).select_related("concern", "created_by")
@@ -185,7 +185,7 @@ def case_referral_outcome(request, concern_id, entry_id):
         else:
             messages.success(request, _("Outcome recorded."))
             return _see_other(concern.get_absolute_url() + f"#entry-{referral.pk}")
-    response = _render_case(request, concern, **{f"outcome-{referral.pk}": form})
+    response = _render_case(request, concern, record_view=False, **{f"outcome-{referral.pk}": form})
     response.status_code = 400
     return response
 
