@@ -308,3 +308,46 @@ class TestPages:
         assert response.status_code == 303
         page = dsl_client.get(reverse("safeguarding:case", args=[sibling.pk])).text
         assert f"Case {concern.pk}" in page and "Siblings" in page
+
+
+def _sql_fails(sql, params=()):
+    from django.db import DatabaseError, connection, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_database_refuses_changes_to_casework_records(raise_concern, dsl, deputy, other_pupil):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    concern = raise_concern()
+    action = add_action(concern, dsl, deputy)
+    attachment = services.case_attachment_add(
+        concern=concern, user=dsl, upload=SimpleUploadedFile("n.txt", b"her words")
+    )
+    link = services.case_link_add(
+        concern=concern,
+        other=raise_concern(pupil=other_pupil),
+        user=dsl,
+        relationship=CaseRelationship.SIBLINGS,
+    )
+    _sql_fails("UPDATE safeguarding_caseaction SET title = %s WHERE id = %s", ["x", action.pk])
+    _sql_fails(
+        "UPDATE safeguarding_caseattachment SET original_name = %s WHERE id = %s",
+        ["x", attachment.pk],
+    )
+    _sql_fails("UPDATE safeguarding_caselink SET note = %s WHERE id = %s", ["x", link.pk])
+    _sql_fails(
+        "UPDATE safeguarding_chronologyentry SET outcome = %s WHERE concern_id = %s",
+        ["nfa", concern.pk],
+    )
+    # An action's workflow state may move on.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE safeguarding_caseaction SET completion_note = %s WHERE id = %s",
+            ["done", action.pk],
+        )
+    if connection.vendor == "postgresql":
+        _sql_fails("DELETE FROM safeguarding_caseaction WHERE id = %s", [action.pk])
+        _sql_fails("DELETE FROM safeguarding_caseattachment WHERE id = %s", [attachment.pk])

@@ -29,9 +29,7 @@ def workers(tmp_path):
     pool.stop_all()
 
 
-def test_the_owner_is_emailed_when_the_action_comes_due(
-    sink, workers, raise_concern, dsl, deputy
-):
+def test_the_owner_is_emailed_when_the_action_comes_due(sink, workers, raise_concern, dsl, deputy):
     workers.start(smtp_port=sink.port)
     concern = raise_concern()
     wait_for(lambda: len(sink.messages) == 2, what="the new concern's emails", logs=workers.logs)
