@@ -122,6 +122,14 @@ def clean_name(raw: str | None) -> str:
     return name
 
 
+def too_big_message() -> str:
+    limit = conf.attachment_max_bytes()
+    size = f"{limit / 1024 / 1024:.0f} MB" if limit >= 1024 * 1024 else f"{limit:,} bytes"
+    return _("This file is too big to attach: the most is %(limit)s. Nothing was saved.") % {
+        "limit": size
+    }
+
+
 def _refuse(message: str, code: str = "type") -> ValidationError:
     return ValidationError(message, code=code)
 
@@ -194,13 +202,8 @@ def check_upload(upload) -> CheckedFile:
     Checks, in order: the size limit (STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES), the name,
     the first bytes, then the whole file for its type.
     """
-    limit = conf.attachment_max_bytes()
-    if upload.size is None or upload.size > limit:
-        raise _refuse(
-            _("This file is too big to attach: the most is %(limit)s MB. Nothing was saved.")
-            % {"limit": f"{limit / 1024 / 1024:.0f}" if limit >= 1024 * 1024 else "<1"},
-            code="size",
-        )
+    if upload.size is None or upload.size > conf.attachment_max_bytes():
+        raise _refuse(too_big_message(), code="size")
     if upload.size == 0:
         raise _refuse(_("This file is empty. Choose the file again."), code="empty")
     name = clean_name(upload.name)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from .. import services
@@ -22,8 +23,10 @@ from ..casework_forms import (
     OutcomeForm,
     RelatedCaseForm,
 )
+from ..filecheck import too_big_message
 from ..models import CaseAction, CaseAttachment, ChronologyEntry, Concern, EntryKind
 from ..permissions import dsl_required, hidden_from_non_leads
+from ..uploads import AttachmentLimitHandler
 from .cases import _render_case
 from .casework_parts import related_case_choices, school_leads
 from .common import _area_context, _get_visible_or_404, _see_other
@@ -112,12 +115,24 @@ def my_actions(request):
 # --- Attachments --------------------------------------------------------------------------------
 
 
+@csrf_exempt  # only so the size limit can be set before the body is read: see below
 @hidden_from_non_leads
 @require_POST
 def case_attachment_add(request, concern_id):
+    # The limit must count the bytes before anything reads the body (the CSRF check reads
+    # it), so CSRF is checked here, straight after, instead of by the middleware.
+    request.upload_handlers.insert(0, AttachmentLimitHandler(request))
+    return csrf_protect(_attachment_add)(request, concern_id)
+
+
+def _attachment_add(request, concern_id):
     concern = _case(request, concern_id)
     form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
-    if form.is_valid():
+    if getattr(request, "attachment_too_big", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", too_big_message())
+    elif form.is_valid():
         try:
             services.case_attachment_add(
                 concern=concern,

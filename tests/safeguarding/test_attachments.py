@@ -288,3 +288,42 @@ class TestOpening:
         )
         response = dsl_client.get(attachment.get_absolute_url(), HTTP_HOST="h5p.example")
         assert response.status_code == 404
+
+
+def test_a_folder_under_the_public_media_is_refused_by_the_checks(settings, tmp_path):
+    from safeguarding.checks import check_streamwise_attachment_settings
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STREAMWISE_SAFEGUARDING_FILES_DIR = str(tmp_path / "media" / "sg")
+    assert [e.id for e in check_streamwise_attachment_settings(None)] == ["streamwise.E211"]
+    settings.STREAMWISE_SAFEGUARDING_FILES_DIR = str(tmp_path / "private")
+    settings.STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES = 0
+    assert [e.id for e in check_streamwise_attachment_settings(None)] == ["streamwise.E210"]
+
+
+def test_an_upload_over_the_limit_is_stopped_while_it_streams(
+    settings, dsl_client, raise_concern, files_dir, monkeypatch
+):
+    from safeguarding import uploads
+
+    settings.STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES = 1000
+    stopped = []
+    original = uploads.AttachmentLimitHandler.receive_data_chunk
+
+    def watch(self, raw_data, start):
+        try:
+            return original(self, raw_data, start)
+        except uploads.StopUpload:
+            stopped.append(self.received)
+            raise
+
+    monkeypatch.setattr(uploads.AttachmentLimitHandler, "receive_data_chunk", watch)
+    concern = raise_concern()
+    response = dsl_client.post(
+        upload_url(concern),
+        {"attachment-file": SimpleUploadedFile("big.png", picture("PNG", size=(600, 600)))},
+    )
+    assert response.status_code == 400
+    assert "too big to attach: the most is 1,000 bytes" in response.text
+    assert stopped and stopped[0] <= 64 * 1024 + 1000  # stopped at the first chunk over
+    assert not CaseAttachment.objects.exists() and stored_files(files_dir) == []
