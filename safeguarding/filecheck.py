@@ -3,9 +3,9 @@
 A file's name and the type the browser claims are not trusted: the first bytes are matched
 against known signatures (the `filetype` library, which Wagtail already uses), pictures are
 opened and verified with Pillow (with a cap on pixels, so a tiny file that would expand to
-gigabytes is refused), a PDF must start with its header, and plain text must be UTF-8 with no
-control characters and no markup. Anything else is refused with a message that says what can
-be attached.
+gigabytes is refused), a PDF must start with its header, and plain text must be UTF-8 (or
+Windows-1252) with no control characters and no markup. Anything else is refused with a
+message that says what can be attached.
 """
 
 from __future__ import annotations
@@ -184,7 +184,12 @@ def _check_text(upload) -> None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _not_allowed() from None
+        # Notes saved on older Windows machines: their code page leaves a few bytes undefined,
+        # and binary data is caught by the control-character check below.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise _not_allowed() from None
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f" for c in text):
         raise _not_allowed()
     if MARKUP.search(data) or text.lstrip().startswith("#!"):

@@ -174,20 +174,19 @@ def case_action_remind_if_due(*, action_id: int) -> str:
     Run by the task scheduled for the due time. Returns "reminded", or "skipped" when the
     action is done, was already reminded, or is not due yet (a task run early reschedules).
     """
-    action = (
-        CaseAction.objects.select_for_update()
-        .select_related("concern__school", "owner")
-        .filter(pk=action_id)
-        .first()
-    )
-    if action is None or action.completed_at is not None or action.reminded_at is not None:
+    found = CaseAction.objects.filter(pk=action_id).values_list("concern_id", flat=True).first()
+    if found is None:
+        return "skipped"
+    # The case first, then the action: the same order as completing one, so never a deadlock.
+    concern = _lock(Concern(pk=found))
+    action = CaseAction.objects.select_for_update().select_related("owner").get(pk=action_id)
+    if action.completed_at is not None or action.reminded_at is not None:
         return "skipped"
     if action.due_at > timezone.now():
         _reminder_schedule(action)
         return "skipped"
     action.reminded_at = timezone.now()
     action.save(update_fields=["reminded_at"])
-    concern = _lock(action.concern)
     if is_safeguarding_lead(action.owner, school=concern.school):
         Alert.objects.create(
             recipient=action.owner,

@@ -79,6 +79,7 @@ GOOD = {
     "sticker.gif": ("image/gif", picture("GIF")),
     "letter.pdf": ("application/pdf", PDF),
     "what she said.txt": ("text/plain", "She said “he wants pics”. Ça va?\n".encode()),
+    "old windows note.txt": ("text/plain", "Café at 5 — “don't tell”\r\n".encode("cp1252")),
 }
 
 # name → (content, a word the message must contain)
