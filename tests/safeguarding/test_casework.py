@@ -97,6 +97,24 @@ class TestActions:
         assert services.case_action_remind_if_due(action_id=done.pk) == "skipped"
         assert services.case_action_remind_if_due(action_id=early.pk) == "reminded"
 
+    def test_if_the_owner_is_no_longer_a_lead_the_leads_are_reminded(
+        self, raise_concern, school, dsl, deputy, clock
+    ):
+        from schools.models import StaffMembership
+
+        concern = raise_concern()
+        action = add_action(concern, dsl, deputy)
+        # The deputy steps down (a DSL's roles are managed outside Streamwise's admin pages).
+        StaffMembership.objects.filter(user=deputy, role=StaffRole.DEPUTY_DSL).delete()
+        clock.advance(minutes=61)
+        assert services.case_action_remind_if_due(action_id=action.pk) == "reminded"
+        told = set(
+            Delivery.objects.filter(kind=DeliveryKind.ACTION_DUE).values_list(
+                "recipient", flat=True
+            )
+        )
+        assert told == {dsl.pk}
+
     def test_completing_records_who_and_what_once(self, raise_concern, dsl, deputy):
         concern = raise_concern()
         action = add_action(concern, dsl, deputy)
