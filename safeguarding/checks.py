@@ -51,3 +51,35 @@ def check_streamwise_safeguarding_settings(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_streamwise_attachment_settings(app_configs, **kwargs):
+    """Casework: attachment limits are sensible and their folder is never a public one."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    errors = []
+    for name, value in (
+        ("STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES", conf.attachment_max_bytes()),
+        ("STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_PIXELS", conf.attachment_max_pixels()),
+    ):
+        if not _positive_int(value):
+            errors.append(
+                Error(f"{name} must be a whole number of at least 1.", id="streamwise.E210")
+            )
+    if conf.attachment_storage_config() is None:
+        folder = Path(conf.attachment_dir()).resolve()
+        for public in ("MEDIA_ROOT", "STATIC_ROOT"):
+            root = getattr(settings, public, None)
+            if root and folder.is_relative_to(Path(root).resolve()):
+                errors.append(
+                    Error(
+                        f"Safeguarding attachments ({folder}) must not be kept under {public}, "
+                        "which is served publicly. Set STREAMWISE_SAFEGUARDING_FILES_DIR to a "
+                        "private folder.",
+                        id="streamwise.E211",
+                    )
+                )
+    return errors

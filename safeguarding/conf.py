@@ -58,3 +58,32 @@ def access_log_key() -> str:
     does not make old entries fail verification; without it, SECRET_KEY is used.
     """
     return getattr(settings, "STREAMWISE_ACCESS_LOG_KEY", "") or settings.SECRET_KEY
+
+
+def attachment_max_bytes() -> int:
+    """The largest file a lead may attach to a case (default 10 MB)."""
+    return getattr(settings, "STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def attachment_max_pixels() -> int:
+    """The most pixels an attached image may have; more is refused as a possible
+    decompression bomb (a small file that expands to gigabytes in memory)."""
+    return getattr(settings, "STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_PIXELS", 40_000_000)
+
+
+def attachment_dir():
+    """Where attachments are kept when no storage is configured: a folder of the var dir,
+    never under MEDIA_ROOT (nothing there is public)."""
+    from pathlib import Path
+
+    configured = getattr(settings, "STREAMWISE_SAFEGUARDING_FILES_DIR", "")
+    if configured:
+        return Path(configured)
+    var_dir = getattr(settings, "VAR_DIR", None) or Path.cwd() / "var"
+    return Path(var_dir) / "safeguarding-files"
+
+
+def attachment_storage_config() -> dict | None:
+    """STREAMWISE_SAFEGUARDING_STORAGE: a storage like an entry of STORAGES ({"BACKEND": …,
+    "OPTIONS": {…}}) for a private bucket, or None for the private folder `attachment_dir()`."""
+    return getattr(settings, "STREAMWISE_SAFEGUARDING_STORAGE", None)

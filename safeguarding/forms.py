@@ -20,6 +20,7 @@ from .models import (
     ConcernCategory,
     EntryKind,
     Feeling,
+    ReferralOutcome,
     TalkAbout,
     TalkTo,
 )
@@ -252,16 +253,31 @@ class ReferralForm(SafeguardingForm):
     )
     reference = forms.CharField(
         label=_("Reference number"),
-        help_text=_("If you don't have one yet, add it later as a correction."),
+        help_text=_("If you don't have one yet, add it with the outcome when it arrives."),
         required=False,
         max_length=100,
     )
     text = LongTextField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # Casework: the outcome, when it is known already (otherwise it is recorded later).
+    outcome = forms.ChoiceField(
+        label=_("Outcome, if known"),
+        choices=[("", _("Not known yet")), *ReferralOutcome.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    outcome_at = forms.DateTimeField(
+        label=_("Date and time of the outcome"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("agency") == Agency.OTHER and not cleaned.get("agency_name"):
             self.add_error("agency_name", _("Name the agency."))
+        if cleaned.get("outcome") and not cleaned.get("outcome_at"):
+            self.add_error("outcome_at", _("Enter the date and time of the outcome."))
         return cleaned
 
 

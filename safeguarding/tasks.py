@@ -33,3 +33,10 @@ def flag_escalation_check(*, flag_id: int) -> bool:
     from .services import flag_escalate_if_unreviewed
 
     return flag_escalate_if_unreviewed(flag_id=flag_id)
+
+
+def case_action_reminder(*, action_id: int) -> str:
+    """Remind the owner of an action on a case that it is due (see services.casework)."""
+    from .services import case_action_remind_if_due
+
+    return case_action_remind_if_due(action_id=action_id)

@@ -50,4 +50,28 @@ urlpatterns = [
     path("receive/<str:token>/confirm/", views.receive_confirm, name="receive_confirm"),
     path("import/", views.record_import, name="record_import"),
     path("retention/", views.retention_review, name="retention"),
+    # Casework: actions, attachments, referral outcomes, related cases
+    path("actions/", views.my_actions, name="my_actions"),
+    path("cases/<int:concern_id>/actions/", views.case_action_add, name="case_action_add"),
+    path(
+        "cases/<int:concern_id>/actions/<int:action_id>/complete/",
+        views.case_action_complete,
+        name="case_action_complete",
+    ),
+    path(
+        "cases/<int:concern_id>/attachments/",
+        views.case_attachment_add,
+        name="case_attachment_add",
+    ),
+    path(
+        "cases/<int:concern_id>/attachments/<int:attachment_id>/",
+        views.case_attachment,
+        name="attachment",
+    ),
+    path(
+        "cases/<int:concern_id>/entries/<int:entry_id>/outcome/",
+        views.case_referral_outcome,
+        name="case_referral_outcome",
+    ),
+    path("cases/<int:concern_id>/related/", views.case_related_add, name="case_related_add"),
 ]

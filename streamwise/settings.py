@@ -298,6 +298,14 @@ STREAMWISE_PUPIL_LOGIN_MAX_FAILURES = int(
     os.environ.get("STREAMWISE_PUPIL_LOGIN_MAX_FAILURES", "5")
 )
 STREAMWISE_SITE_URL = os.environ.get("STREAMWISE_SITE_URL", WAGTAILADMIN_BASE_URL)
+# Safeguarding attachments: a private folder (never under MEDIA_ROOT; no URL serves it) and
+# the largest file a DSL may attach.
+STREAMWISE_SAFEGUARDING_FILES_DIR = os.environ.get(
+    "STREAMWISE_SAFEGUARDING_FILES_DIR", str(VAR_DIR / "safeguarding-files")
+)
+STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 LOGGING = {
     "version": 1,

@@ -28,3 +28,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"streamwise-test-{os.getpid()}.sqlite3")
     }
+
+# Casework: safeguarding attachments go to a temporary folder of their own in tests.
+import tempfile  # noqa: E402
+
+STREAMWISE_SAFEGUARDING_FILES_DIR = tempfile.mkdtemp(prefix="streamwise-sg-files-")

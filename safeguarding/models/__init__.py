@@ -351,6 +351,12 @@ class EntryKind(models.TextChoices):
     TRANSFER_SENT = "transfer_sent", _("File sent to a new school")
     TRANSFER_CONFIRMED = "transfer_received", _("New school confirmed receipt")
     LEGAL_HOLD = "legal_hold", _("Legal hold")
+    # Casework (actions, attachments, links between cases)
+    ACTION_ADDED = "action_added", _("Action set")
+    ACTION_DONE = "action_done", _("Action completed")
+    ACTION_DUE = "action_due", _("Action due")
+    ATTACHMENT = "attachment", _("File attached")
+    CASE_LINKED = "case_linked", _("Linked to a related case")
 
 
 class Agency(models.TextChoices):
@@ -359,6 +365,16 @@ class Agency(models.TextChoices):
     CEOP = "ceop", _("CEOP")
     LADO = "lado", _("LADO")
     EARLY_HELP = "early_help", _("Early Help")
+    OTHER = "other", _("Other")
+
+
+class ReferralOutcome(models.TextChoices):
+    """What came of an external referral (casework)."""
+
+    NO_FURTHER_ACTION = "nfa", _("No further action")
+    EARLY_HELP = "early_help", _("Early help")
+    SECTION_17 = "section_17", _("Section 17 (child in need)")
+    SECTION_47 = "section_47", _("Section 47 (child protection enquiry)")
     OTHER = "other", _("Other")
 
 
@@ -381,6 +397,15 @@ class ChronologyEntry(AppendOnlyModel):
     reference = models.CharField(_("reference number"), max_length=100, blank=True)
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    # Casework: a referral's outcome, recorded with the referral or by a later "outcome" entry
+    # that points at the referral (`referral`); neither is a correction.
+    outcome = models.CharField(
+        _("outcome"), max_length=20, blank=True, choices=ReferralOutcome.choices
+    )
+    outcome_at = models.DateTimeField(_("outcome decided at"), null=True, blank=True)
+    referral = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -522,6 +547,7 @@ class AlertKind(models.TextChoices):
     NEW_CONCERN = "new_concern", _("New concern")
     ESCALATION = "escalation", _("Not acknowledged in time")
     NEW_FLAG = "new_flag", _("Needs review")
+    ACTION_DUE = "action_due", _("Your action is due")  # casework
 
 
 class AlertQuerySet(models.QuerySet):
@@ -591,6 +617,9 @@ class DeliveryQuerySet(models.QuerySet):
 
     def for_schools(self, school_ids):
         return self.filter(Q(concern__school_id__in=school_ids) | Q(flag__school_id__in=school_ids))
+
+    # casework: the reminder to the owner of an action on a case that has come due
+    ACTION_DUE = "action_due", _("Action due, to its owner")
 
 
 class Delivery(models.Model):
@@ -686,6 +715,7 @@ class AccessAction(models.TextChoices):
     TRANSFER_SEND = "transfer_send", _("Sent the file to a new school")
     TRANSFER_DOWNLOAD = "transfer_get", _("Downloaded a transferred file")
     IMPORT_RECORD = "import_record", _("Imported a file from another school")
+    VIEW_ATTACHMENT = "view_attachment", _("Opened an attachment")  # casework
 
 
 class AccessLogEntryQuerySet(AppendOnlyQuerySet):
@@ -753,6 +783,7 @@ class AccessLogHead(models.Model):
 # --- Models kept in their own modules -----------------------------------------------------------
 # Later parts of the record (actions, attachments, the child's details, transfers…) live in
 # modules of this package, each imported below so that Django finds their models.
+from .casework import *  # noqa: E402,F403
 from .child import *  # noqa: E402,F403
 from .school_settings import *  # noqa: E402,F403
 from .transfer import *  # noqa: E402,F403

@@ -12,6 +12,15 @@ This package is split by concern; `safeguarding.services` stays its one public f
 
 from ..screening import screen_text
 from .access_log import AccessLogVerification, access_log_record, access_log_verify
+from .casework import (
+    case_action_add,
+    case_action_complete,
+    case_action_remind_if_due,
+    case_attachment_add,
+    case_attachment_open,
+    case_link_add,
+    referral_outcome_record,
+)
 
 # Records that follow the child (transfer part of issue 11)
 from .child import (  # noqa: E402
@@ -143,4 +152,11 @@ __all__ = [
     "escalation_recipients",
     "school_safeguarding_settings_set",
     "school_staff",
+    "case_action_add",
+    "case_action_complete",
+    "case_action_remind_if_due",
+    "case_attachment_add",
+    "case_attachment_open",
+    "referral_outcome_record",
+    "case_link_add",
 ]

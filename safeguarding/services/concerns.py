@@ -245,15 +245,25 @@ def chronology_add(
     event_date: date | None = None,
     reference: str = "",
     corrects: ChronologyEntry | None = None,
+    outcome: str = "",
+    outcome_at: datetime | None = None,
 ) -> ChronologyEntry:
     """Append a DSL's entry to a concern's chronology: a note, an action, a decision with its
     reason, an external referral (agency, date, reference), contact with parents, an outcome,
     or a correction of an earlier entry. Entries are never edited; a correction is a new entry
     that points at the one it corrects.
 
-    A referral moves the case to "referred". Working on a concern acknowledges it.
+    A referral moves the case to "referred", and may carry its outcome (with the date and time)
+    if it is known already. Working on a concern acknowledges it.
     """
     _require_lead(user, concern.school)
+    if kind == EntryKind.REFERRAL and (outcome or outcome_at):
+        from .casework import _check_outcome
+
+        outcome_errors: dict[str, str] = {}
+        _check_outcome(outcome, outcome_at, outcome_errors)
+        if outcome_errors:
+            raise ValidationError(outcome_errors)
     _validate_entry(
         concern=concern,
         kind=kind,
@@ -284,6 +294,8 @@ def chronology_add(
         event_date=event_date,
         reference=reference.strip(),
         corrects=corrects if kind == EntryKind.CORRECTION else None,
+        outcome=outcome if kind == EntryKind.REFERRAL else "",
+        outcome_at=outcome_at if kind == EntryKind.REFERRAL and outcome else None,
     )
     if kind == EntryKind.REFERRAL and concern.status != ConcernStatus.CLOSED:
         concern.status = ConcernStatus.REFERRED

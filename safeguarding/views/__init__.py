@@ -19,6 +19,15 @@ from .cases import (  # noqa: F401
     pupil_export,
     pupil_record,
 )
+from .casework import (  # noqa: F401, E402
+    case_action_add,
+    case_action_complete,
+    case_attachment,
+    case_attachment_add,
+    case_referral_outcome,
+    case_related_add,
+    my_actions,
+)
 from .child import (  # noqa: F401, E402  (transfer part of issue 11)
     child_details_edit,
     legal_hold_lift,

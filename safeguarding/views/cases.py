@@ -35,6 +35,7 @@ from ..models import (
     Flag,
 )
 from ..permissions import hidden_from_non_leads, record_denied_access, record_pupils
+from .casework_parts import casework_data, casework_forms
 from .common import _area_context, _get_visible_or_404, _see_other
 
 
@@ -46,9 +47,9 @@ def _case_queryset():
         Prefetch("links", queryset=ConcernPupilLink.objects.select_related("pupil", "added_by")),
         Prefetch(
             "entries",
-            queryset=ChronologyEntry.objects.select_related("author", "corrects").prefetch_related(
-                "corrections"
-            ),
+            queryset=ChronologyEntry.objects.select_related(
+                "author", "corrects", "referral"
+            ).prefetch_related("corrections", "outcomes"),
         ),
     )
 
@@ -68,13 +69,19 @@ def _case_forms(request, concern, **bound):
         "reopen_form": ReopenForm(prefix="reopen"),
         "link_form": LinkPupilForm(prefix="link", pupils=link_pupils),
     }
+    forms.update(casework_forms(request, concern))
     forms.update(bound)
     return forms
 
 
-def _render_case(request, concern, **bound_forms):
-    services.access_log_record(user=request.user, action=AccessAction.VIEW_CASE, concern=concern)
-    services.alerts_mark_read(user=request.user, concern=concern)
+def _render_case(request, concern, *, record_view=True, **bound_forms):
+    # A form sent back with its errors is part of the visit already logged (casework's forms
+    # pass record_view=False): one "viewed" line per visit, not per form post.
+    if record_view:
+        services.access_log_record(
+            user=request.user, action=AccessAction.VIEW_CASE, concern=concern
+        )
+        services.alerts_mark_read(user=request.user, concern=concern)
     concern = _case_queryset().get(pk=concern.pk)
     viewers = (
         AccessLogEntry.objects.visible_to(request.user)
@@ -91,6 +98,7 @@ def _render_case(request, concern, **bound_forms):
             "concern": concern,
             "entries": concern.entries.all(),
             "viewers": viewers,
+            **casework_data(request, concern, bound_forms),
         },
     )
 
@@ -136,6 +144,8 @@ def case_entry_add(request, concern_id):
                 agency_name=data.get("agency_name", ""),
                 event_date=data.get("event_date"),
                 reference=data.get("reference", ""),
+                outcome=data.get("outcome", ""),
+                outcome_at=data.get("outcome_at"),
             )
         except ValidationError as error:
             form.add_service_errors(error)

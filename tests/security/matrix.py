@@ -296,6 +296,27 @@ def _transfer(world: World, owner: Owner):
     return sent.transfer, sent.token
 
 
+def _attachment_url(owner: Owner) -> UrlBuilder:
+    """Casework: a text file attached to the owner's case by a lead of its school; it holds the
+    case's own words, so the leak check sees who may read it."""
+
+    def url(world: World) -> str:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from safeguarding.services import case_attachment_add
+
+        records = owner.records(world)
+        lead = world.users[R.DSL if owner.in_school_a else R.DSL_OTHER_SCHOOL]
+        attachment = case_attachment_add(
+            concern=records.concern,
+            user=lead,
+            upload=SimpleUploadedFile("note.txt", records.concern.what_happened.encode()),
+        )
+        return reverse(SAFE + "attachment", args=[records.concern.pk, attachment.pk])
+
+    return url
+
+
 # --- The table -------------------------------------------------------------------------------
 
 PORTAL = "teacher_portal:"
@@ -463,6 +484,26 @@ ROWS: tuple[Row, ...] = (
         ),
     ),
     route(SAFE + "receive_confirm", everyone(NOT_ALLOWED), lambda w: "x" * 43),
+    # Safeguarding casework: actions, attachments, referral outcomes, related cases
+    route(SAFE + "my_actions", LEADS_PAGE),
+    route(SAFE + "case_action_add", LEADS_POST, lambda w: w.class_one.concern.pk),
+    route(SAFE + "case_action_complete", LEADS_POST, lambda w: w.class_one.concern.pk, lambda w: 1),
+    route(SAFE + "case_attachment_add", LEADS_POST, lambda w: w.class_one.concern.pk),
+    Row(
+        key=SAFE + "attachment",
+        name=SAFE + "attachment",
+        cases=tuple(
+            Case(f"attachment ({owner.value})", _attachment_url(owner), case_record(owner))
+            for owner in Owner
+        ),
+    ),
+    route(
+        SAFE + "case_referral_outcome",
+        LEADS_POST,
+        lambda w: w.class_one.concern.pk,
+        lambda w: w.class_one.entry.pk,
+    ),
+    route(SAFE + "case_related_add", LEADS_POST, lambda w: w.class_one.concern.pk),
     # H5P: the player and files on their own origin; the xAPI intake on the site
     h5p_route("h5p:play", lambda w: w.h5p_content.key),
     h5p_route("h5p:h5p_json", lambda w: w.h5p_content.key),

@@ -103,6 +103,69 @@ def _dates(**changes) -> dict:
     return data
 
 
+def _casework_action(w: World):
+    """Casework: an open action on the world's case (made once per world)."""
+    if "_casework_action" not in w.__dict__:
+        from safeguarding import services
+
+        w.__dict__["_casework_action"] = services.case_action_add(
+            concern=w.concern,
+            user=w.dsl,
+            title="Call parent",
+            owner=w.dsl,
+            due_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+    return w.__dict__["_casework_action"]
+
+
+def _casework_referral(w: World):
+    """Casework: a referral on the world's case, awaiting its outcome."""
+    if "_casework_referral" not in w.__dict__:
+        from safeguarding import services
+
+        w.__dict__["_casework_referral"] = services.chronology_add(
+            concern=w.concern,
+            user=w.dsl,
+            kind="referral",
+            agency="social_care",
+            event_date=timezone.localdate(),
+        )
+    return w.__dict__["_casework_referral"]
+
+
+def _far_dsl(w: World):
+    if "_far_dsl" not in w.__dict__:
+        from schools.models import StaffRole
+        from tests import factories
+
+        w.__dict__["_far_dsl"] = factories.staff(w.other_school, StaffRole.DSL)
+    return w.__dict__["_far_dsl"]
+
+
+def _action_body(w: World, **changes) -> dict:
+    data = {
+        "action-title": "Call parent",
+        "action-owner": w.dsl.pk,
+        "action-due_at": (timezone.localtime() + datetime.timedelta(hours=2)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "action-submission": str(uuid.uuid4()),
+    }
+    data.update({f"action-{name}": value for name, value in changes.items()})
+    return data
+
+
+def _outcome_body(w: World) -> dict:
+    prefix = f"outcome-{_casework_referral(w).pk}"
+    return {
+        f"{prefix}-outcome": "early_help",
+        f"{prefix}-outcome_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        f"{prefix}-reference": "EH-12",
+    }
+
+
 def _raise_body(w: World, **changes) -> dict:
     data = {
         "pupil": w.pupil.pk,
@@ -666,6 +729,55 @@ ENDPOINTS: list[Endpoint] = [
         user="receiving_dsl",
         url=lambda w: reverse("safeguarding:receive_confirm", args=[_sent(w).token]),
         body=lambda w: {"name": "Ms Patel", "school_name": "Elmwood Academy"},
+    ),
+    # --- Safeguarding casework: actions, attachments, referral outcomes, related cases -------
+    Endpoint(
+        name="case_action_add",
+        route="safeguarding/cases/<int:concern_id>/actions/",
+        user="dsl",
+        url=_url("safeguarding:case_action_add", lambda w: w.concern.pk),
+        body=lambda w: _action_body(w),
+        numbers=("action-owner",),
+        foreign=lambda w: _action_body(w, owner=_far_dsl(w).pk),
+    ),
+    Endpoint(
+        name="case_action_complete",
+        route="safeguarding/cases/<int:concern_id>/actions/<int:action_id>/complete/",
+        user="dsl",
+        url=lambda w: reverse(
+            "safeguarding:case_action_complete", args=[w.concern.pk, _casework_action(w).pk]
+        ),
+        body=lambda w: {f"complete-{_casework_action(w).pk}-note": "Rang her mum."},
+    ),
+    Endpoint(
+        name="case_attachment_add",
+        route="safeguarding/cases/<int:concern_id>/attachments/",
+        user="dsl",
+        url=_url("safeguarding:case_attachment_add", lambda w: w.concern.pk),
+        body=lambda w: {
+            "attachment-file": SimpleUploadedFile("note.txt", b"What she wrote down.\n"),
+            "attachment-description": "Her note",
+        },
+        kind="upload",
+        upload_cap="STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES",
+    ),
+    Endpoint(
+        name="case_referral_outcome",
+        route="safeguarding/cases/<int:concern_id>/entries/<int:entry_id>/outcome/",
+        user="dsl",
+        url=lambda w: reverse(
+            "safeguarding:case_referral_outcome", args=[w.concern.pk, _casework_referral(w).pk]
+        ),
+        body=lambda w: _outcome_body(w),
+    ),
+    Endpoint(
+        name="case_related_add",
+        route="safeguarding/cases/<int:concern_id>/related/",
+        user="dsl",
+        url=_url("safeguarding:case_related_add", lambda w: w.concern.pk),
+        body=lambda w: {"related-other": w.closed_concern.pk, "related-relationship": "siblings"},
+        numbers=("related-other",),
+        foreign=lambda w: {"related-other": w.far_concern.pk, "related-relationship": "siblings"},
     ),
     # --- H5P ---------------------------------------------------------------------------------
     Endpoint(
