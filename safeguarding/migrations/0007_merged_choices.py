@@ -25,4 +25,9 @@ class Migration(migrations.Migration):
             name='kind',
             field=models.CharField(choices=[('new_concern', 'New concern, to a DSL or deputy'), ('new_flag', 'Something to review, to a DSL or deputy'), ('escalation_lead', 'Escalation, to a DSL or deputy'), ('escalation_admin', 'Escalation, to a school admin'), ('escalation_head', 'Escalation, to the head teacher')], max_length=20),
         ),
+        migrations.AlterField(
+            model_name='delivery',
+            name='round',
+            field=models.PositiveIntegerField(default=0),
+        ),
     ]

@@ -649,7 +649,7 @@ class Delivery(models.Model):
         Flag, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     # 0 for the first notice; escalations count 1, 2, … as they repeat.
-    round = models.PositiveSmallIntegerField(default=0)
+    round = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
