@@ -35,6 +35,7 @@ def flag_escalation_check(*, flag_id: int) -> bool:
     return flag_escalate_if_unreviewed(flag_id=flag_id)
 
 
+@task(priority=SAFEGUARDING_PRIORITY)
 def case_action_reminder(*, action_id: int) -> str:
     """Remind the owner of an action on a case that it is due (see services.casework)."""
     from .services import case_action_remind_if_due

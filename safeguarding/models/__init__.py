@@ -600,6 +600,8 @@ class DeliveryKind(models.TextChoices):
     ESCALATION_LEAD = "escalation_lead", _("Escalation, to a DSL or deputy")
     ESCALATION_ADMIN = "escalation_admin", _("Escalation, to a school admin")
     ESCALATION_HEAD = "escalation_head", _("Escalation, to the head teacher")
+    # casework: the reminder to the owner of an action on a case that has come due
+    ACTION_DUE = "action_due", _("Action due, to its owner")
 
 
 ESCALATION_KINDS = (
@@ -617,9 +619,6 @@ class DeliveryQuerySet(models.QuerySet):
 
     def for_schools(self, school_ids):
         return self.filter(Q(concern__school_id__in=school_ids) | Q(flag__school_id__in=school_ids))
-
-    # casework: the reminder to the owner of an action on a case that has come due
-    ACTION_DUE = "action_due", _("Action due, to its owner")
 
 
 class Delivery(models.Model):

@@ -24,9 +24,6 @@ from .common import _area_context, _get_visible_or_404, _see_other
 
 
 def _render_flag(request, flag, **bound):
-    services.access_log_record(user=request.user, action=AccessAction.VIEW_FLAG, flag=flag)
-    services.alerts_mark_read(user=request.user, flag=flag)
-    services.flag_open(flag=flag, user=request.user)  # opened: it no longer escalates
     categories = services.concern_categories_ensure(school=flag.school)
     context = {
         **_area_context(request),
@@ -42,6 +39,10 @@ def _render_flag(request, flag, **bound):
 @hidden_from_non_leads
 def flag(request, flag_id):
     flag = _get_visible_or_404(request, Flag.objects.select_related("pupil"), Flag, flag_id)
+    # One "viewed" line per visit: a form sent back with errors is the same visit.
+    services.access_log_record(user=request.user, action=AccessAction.VIEW_FLAG, flag=flag)
+    services.alerts_mark_read(user=request.user, flag=flag)
+    services.flag_open(flag=flag, user=request.user)  # opened: it no longer escalates
     return _render_flag(request, flag)
 
 
