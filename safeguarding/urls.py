@@ -36,4 +36,9 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("access-log/", views.access_log, name="access_log"),
     path("settings/", views.settings_view, name="settings"),
+    # Triage: a case's categories and assignee; governor counts
+    path("cases/<int:concern_id>/categories/", views.case_categories, name="case_categories"),
+    path("cases/<int:concern_id>/assign/", views.case_assign, name="case_assign"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/counts.csv", views.reports_csv, name="reports_csv"),
 ]

@@ -32,10 +32,21 @@ from .concerns import (
 )
 from .flags import flag_dismiss, flag_promote, flag_raise
 from .notifications import alerts_mark_read, deliveries_requeue_stale, delivery_attempt, retry_delay
+from .reports import GovernorCounts, governor_counts, school_year_of
 from .school_settings import (
     concern_categories_ensure,
     concern_categories_set,
     screening_phrases_set,
+)
+from .triage import (
+    InboxFilters,
+    InboxRow,
+    assignable_leads,
+    concern_assign,
+    concern_categories_change,
+    inbox_rows,
+    login_landing_url,
+    waiting_count,
 )
 
 __all__ = [
@@ -67,4 +78,16 @@ __all__ = [
     "access_log_record",
     "AccessLogVerification",
     "access_log_verify",
+    # Triage
+    "InboxFilters",
+    "InboxRow",
+    "assignable_leads",
+    "concern_assign",
+    "concern_categories_change",
+    "inbox_rows",
+    "login_landing_url",
+    "waiting_count",
+    "GovernorCounts",
+    "governor_counts",
+    "school_year_of",
 ]

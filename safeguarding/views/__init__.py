@@ -20,6 +20,7 @@ from .cases import (  # noqa: F401
     pupil_record,
 )
 from .flags import flag, flag_dismiss, flag_promote  # noqa: F401
-from .inbox import access_log, home, search, settings_view  # noqa: F401
+from .inbox import access_log, home, reports, reports_csv, search, settings_view  # noqa: F401
 from .pupil import quick_exit, talk, talk_sent  # noqa: F401
 from .staff import raise_concern, raised_detail, raised_list  # noqa: F401
+from .triage import case_assign, case_categories  # noqa: F401

@@ -36,11 +36,12 @@ from ..models import (
 )
 from ..permissions import hidden_from_non_leads, record_denied_access, record_pupils
 from .common import _area_context, _get_visible_or_404, _see_other
+from .triage import case_triage_forms
 
 
 def _case_queryset():
     return Concern.objects.select_related(
-        "pupil", "school", "raised_by", "acknowledged_by", "flag"
+        "pupil", "school", "raised_by", "acknowledged_by", "flag", "assigned_to"
     ).prefetch_related(
         "categories",
         Prefetch("links", queryset=ConcernPupilLink.objects.select_related("pupil", "added_by")),
@@ -67,13 +68,18 @@ def _case_forms(request, concern, **bound):
         "close_form": CloseForm(prefix="close"),
         "reopen_form": ReopenForm(prefix="reopen"),
         "link_form": LinkPupilForm(prefix="link", pupils=link_pupils),
+        **case_triage_forms(concern),
     }
     forms.update(bound)
     return forms
 
 
 def _render_case(request, concern, **bound_forms):
-    services.access_log_record(user=request.user, action=AccessAction.VIEW_CASE, concern=concern)
+    # One "viewed" line per visit: a form posted back with errors is the same visit.
+    if request.method == "GET":
+        services.access_log_record(
+            user=request.user, action=AccessAction.VIEW_CASE, concern=concern
+        )
     services.alerts_mark_read(user=request.user, concern=concern)
     concern = _case_queryset().get(pk=concern.pk)
     viewers = (
@@ -151,6 +157,8 @@ def case_entry_correct(request, concern_id, entry_id):
     entry = get_object_or_404(
         ChronologyEntry.objects.select_related("author"), pk=entry_id, concern=concern
     )
+    if not entry.is_correctable:  # system entries (an escalation, a new category) aren't
+        raise Http404
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,7 +174,10 @@ def case_entry_correct(request, concern_id, entry_id):
         else:
             messages.success(request, _("Correction added. The original entry is unchanged."))
             return _see_other(concern.get_absolute_url() + "#chronology")
-    services.access_log_record(user=request.user, action=AccessAction.VIEW_CASE, concern=concern)
+    if request.method == "GET":
+        services.access_log_record(
+            user=request.user, action=AccessAction.VIEW_CASE, concern=concern
+        )
     return render(
         request,
         "safeguarding/case_correct.html",
