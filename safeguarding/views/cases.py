@@ -68,7 +68,7 @@ def _case_forms(request, concern, **bound):
         "close_form": CloseForm(prefix="close"),
         "reopen_form": ReopenForm(prefix="reopen"),
         "link_form": LinkPupilForm(prefix="link", pupils=link_pupils),
-        **case_triage_forms(concern),
+        **case_triage_forms(request, concern),
     }
     forms.update(bound)
     return forms

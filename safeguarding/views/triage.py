@@ -22,9 +22,10 @@ def _category_choices(concern: Concern):
     ) | ConcernCategory.objects.filter(pk__in=concern.categories.values("pk"))
 
 
-def case_triage_forms(concern: Concern) -> dict:
+def case_triage_forms(request, concern: Concern) -> dict:
     """The unbound triage forms the case page shows (its views pass bound ones on errors)."""
-    services.concern_categories_ensure(school=concern.school)
+    if request.method == "GET":  # a refused POST writes nothing, not even the default list
+        services.concern_categories_ensure(school=concern.school)
     return {
         "categories_form": CaseCategoriesForm(
             prefix="categories",
