@@ -74,12 +74,26 @@ def _case_forms(request, concern, **bound):
     return forms
 
 
+# A visit to a case: from opening it until another case is opened, or this long has passed.
+CASE_VISIT_SESSION_KEY = "safeguarding_case_visit"
+CASE_VISIT_SECONDS = 30 * 60
+
+
+def _log_case_visit(request, concern) -> None:
+    """Write one "viewed" line per visit, not one per page load: the page a form posts back to
+    (with errors, or after a redirect) belongs to the visit already logged."""
+    if request.method != "GET":
+        return
+    now = timezone.now().timestamp()
+    last = request.session.get(CASE_VISIT_SESSION_KEY)
+    if last and last[0] == concern.pk and now - last[1] < CASE_VISIT_SECONDS:
+        return
+    services.access_log_record(user=request.user, action=AccessAction.VIEW_CASE, concern=concern)
+    request.session[CASE_VISIT_SESSION_KEY] = [concern.pk, now]
+
+
 def _render_case(request, concern, **bound_forms):
-    # One "viewed" line per visit: a form posted back with errors is the same visit.
-    if request.method == "GET":
-        services.access_log_record(
-            user=request.user, action=AccessAction.VIEW_CASE, concern=concern
-        )
+    _log_case_visit(request, concern)
     services.alerts_mark_read(user=request.user, concern=concern)
     concern = _case_queryset().get(pk=concern.pk)
     viewers = (
@@ -174,10 +188,7 @@ def case_entry_correct(request, concern_id, entry_id):
         else:
             messages.success(request, _("Correction added. The original entry is unchanged."))
             return _see_other(concern.get_absolute_url() + "#chronology")
-    if request.method == "GET":
-        services.access_log_record(
-            user=request.user, action=AccessAction.VIEW_CASE, concern=concern
-        )
+    _log_case_visit(request, concern)
     return render(
         request,
         "safeguarding/case_correct.html",

@@ -399,9 +399,12 @@ class TestHousekeeping:
         assert dsl_client.post(url, {"text": "x"}).status_code == 404
         assert not ChronologyEntry.objects.filter(kind=EntryKind.CORRECTION).exists()
 
-    def test_one_viewed_line_per_visit_not_per_form_post(self, dsl_client, raise_concern):
-        concern = raise_concern()
-        dsl_client.get(reverse("safeguarding:case", args=[concern.pk]))
+    def test_one_viewed_line_per_visit_not_per_form_post(
+        self, dsl_client, dsl, raise_concern, clock
+    ):
+        concern, other = raise_concern(), raise_concern()
+        case = reverse("safeguarding:case", args=[concern.pk])
+        dsl_client.get(case)
         views = AccessLogEntry.objects.filter(action=AccessAction.VIEW_CASE, concern=concern)
         assert views.count() == 1
         bad = dsl_client.post(
@@ -412,6 +415,21 @@ class TestHousekeeping:
         dsl_client.post(
             reverse("safeguarding:case_assign", args=[concern.pk]), {"assign-assignee": "x"}
         )
+        # A saved form sends the DSL back to the case: still the same visit.
+        saved = dsl_client.post(
+            reverse("safeguarding:case_assign", args=[concern.pk]), {"assign-assignee": dsl.pk}
+        )
+        dsl_client.get(saved.url)
+        entry = concern.entries.first()
+        dsl_client.get(reverse("safeguarding:case_entry_correct", args=[concern.pk, entry.pk]))
         assert views.count() == 1
-        dsl_client.get(reverse("safeguarding:case", args=[concern.pk]))
+        # Another case, then back: a new visit; and so is coming back much later.
+        dsl_client.get(reverse("safeguarding:case", args=[other.pk]))
+        dsl_client.get(case)
         assert views.count() == 2
+        clock.advance(minutes=29)
+        assert dsl_client.get(case).status_code == 200
+        assert views.count() == 2
+        clock.advance(minutes=2)
+        assert dsl_client.get(case).status_code == 200
+        assert views.count() == 3
