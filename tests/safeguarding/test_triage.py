@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -397,6 +398,10 @@ class TestHousekeeping:
         url = reverse("safeguarding:case_entry_correct", args=[concern.pk, escalated.pk])
         assert dsl_client.get(url).status_code == 404
         assert dsl_client.post(url, {"text": "x"}).status_code == 404
+        with pytest.raises(ValidationError):
+            services.chronology_add(
+                concern=concern, user=dsl, kind=EntryKind.CORRECTION, text="x", corrects=escalated
+            )
         assert not ChronologyEntry.objects.filter(kind=EntryKind.CORRECTION).exists()
 
     def test_one_viewed_line_per_visit_not_per_form_post(
