@@ -394,6 +394,7 @@ class InboxFilterForm(SafeguardingForm):
             ("open", _("Open cases")),
             ("referred", _("Referred cases")),
             ("closed", _("Closed cases")),
+            ("all", _("Every concern")),
         ],
     )
     category = IdChoiceField(label=_("Category"))

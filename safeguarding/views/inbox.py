@@ -47,6 +47,8 @@ INBOX_TABS = [
     ("referred", _("Referred")),
     ("closed", _("Closed")),
 ]
+# Reached from the filters (and "assigned to me"), not a tab of its own.
+OTHER_LISTS = {"all": _("Every concern")}
 
 
 def _tab_counts(user) -> dict[str, int]:
@@ -107,7 +109,7 @@ def home(request):
             **_area_context(request),
             "tabs": [(key, label, tab_counts[key]) for key, label in INBOX_TABS],
             "tab": filters.status,
-            "tab_label": dict(INBOX_TABS)[filters.status],
+            "tab_label": {**dict(INBOX_TABS), **OTHER_LISTS}[filters.status],
             "filter_query": other_params.urlencode(),
             "filtered": any(value for key, value in other_params.items()),
             "form": form,

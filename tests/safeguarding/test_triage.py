@@ -244,6 +244,10 @@ class TestFilters:
         assert rows(page) == [f"c{mine.pk}"]
         page = dsl_client.get(HOME + "?status=waiting&assigned=nobody").text
         assert rows(page) == [f"c{other.pk}"]
+        services.concern_close(concern=mine, user=dsl, reason="Done")
+        page = dsl_client.get(HOME + "?status=all&assigned=me").text
+        assert rows(page) == [f"c{mine.pk}"] and "Every concern" in page
+        assert 'href="?status=all&amp;assigned=me"' in page
 
     def test_bad_or_foreign_values_get_a_clear_message_not_an_error(
         self, dsl_client, raise_concern, other_school
