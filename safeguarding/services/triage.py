@@ -78,7 +78,6 @@ def login_landing_url(*, user) -> str | None:
 # --- The triage order ---------------------------------------------------------------------------
 
 TIER_DANGER, TIER_SCARED, TIER_UPSET, TIER_OTHER, TIER_OK = range(5)
-UPSET_FEELINGS = (Feeling.SAD, Feeling.WORRIED, Feeling.ANGRY, Feeling.UNSURE, "")
 
 
 def _concern_tier():
@@ -107,7 +106,11 @@ def flag_strength_ordering() -> list:
 
 
 def flag_strength(flag: Flag) -> float:
-    return float(getattr(flag, "strength", None) or 0)
+    """A flag's strength as a number (higher = stronger); 0 when it has none."""
+    try:
+        return float(getattr(flag, "strength", None) or 0)
+    except (TypeError, ValueError):  # a strength that isn't numeric: order by waiting time
+        return 0.0
 
 
 def flag_explanation(flag: Flag) -> str:
