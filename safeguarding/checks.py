@@ -1,4 +1,4 @@
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 from . import conf
 
@@ -83,3 +83,46 @@ def check_streamwise_attachment_settings(app_configs, **kwargs):
                     )
                 )
     return errors
+
+
+# --- Triage: the waiting count in the header and the landing after sign-in ----------------------
+
+
+@register()
+def check_streamwise_triage_wiring(app_configs, **kwargs):
+    """A host site that leaves these out still works, but its leads see nothing waiting until
+    they open the safeguarding area themselves."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    from .adapters import SafeguardingAccountAdapter
+
+    warnings = []
+    processors = [
+        name
+        for engine in getattr(settings, "TEMPLATES", [])
+        for name in engine.get("OPTIONS", {}).get("context_processors", [])
+    ]
+    if "safeguarding.context_processors.safeguarding" not in processors:
+        warnings.append(
+            Warning(
+                "Add 'safeguarding.context_processors.safeguarding' to your template context "
+                "processors so safeguarding leads see how much waits for them on every page.",
+                id="streamwise.W211",
+            )
+        )
+    adapter = getattr(settings, "ACCOUNT_ADAPTER", "")
+    try:
+        ours = issubclass(import_string(adapter), SafeguardingAccountAdapter)
+    except ImportError:
+        ours = False
+    if not ours:
+        warnings.append(
+            Warning(
+                "ACCOUNT_ADAPTER does not inherit from "
+                "safeguarding.adapters.SafeguardingAccountAdapter, so safeguarding leads don't "
+                "land on the inbox after signing in when something waits for them.",
+                id="streamwise.W212",
+            )
+        )
+    return warnings

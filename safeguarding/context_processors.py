@@ -1,14 +1,23 @@
 """Template context the safeguarding app offers to the pages of a host site.
 
-`safeguarding.context_processors.email_outage` tells DSLs, deputy DSLs and school admins when
-safeguarding emails are not getting through, so that nobody relies on an email that is stuck
-in the outbox. Host sites add it to `TEMPLATES[0]["OPTIONS"]["context_processors"]` and
-include `safeguarding/includes/email_outage_banner.html` in the base template of their staff
-pages (Streamwise's own `streamwise/base_staff.html` does). It adds no query for other staff,
-and one or two for DSLs, deputies and school admins (only on pages that include the banner).
+Host sites add both to `TEMPLATES[0]["OPTIONS"]["context_processors"]` (system checks warn when
+they are missing):
+
+- `safeguarding.context_processors.safeguarding` gives `safeguarding_waiting`, how much waits for
+  a DSL or deputy DSL (the count in the header);
+- `safeguarding.context_processors.email_outage` gives `safeguarding_email_outage`, which tells
+  DSLs, deputy DSLs and school admins when safeguarding emails are not getting through, so that
+  nobody relies on an email that is stuck in the outbox. Include
+  `safeguarding/includes/email_outage_banner.html` in the base template of the staff pages
+  (Streamwise's own `streamwise/base_staff.html` does).
+
+Both are lazy: they cost no query on a page that does not show them, and none for pupils,
+visitors or staff without those roles.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from django.utils.functional import SimpleLazyObject
 
@@ -16,6 +25,23 @@ from schools.models import SAFEGUARDING_ROLES, StaffRole
 from schools.permissions import schools_where
 
 BANNER_ROLES = (*SAFEGUARDING_ROLES, StaffRole.SCHOOL_ADMIN)
+
+
+def safeguarding(request) -> dict:
+    """`safeguarding_waiting`: unacknowledged concerns plus flags to review, for a DSL or deputy
+    (0 for everyone else). A callable the template calls only where it shows the number, and
+    worked out once per request: two COUNT queries for a lead, none for a pupil or a visitor."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    @cache
+    def waiting() -> int:
+        from .services import waiting_count
+
+        return waiting_count(user=user)
+
+    return {"safeguarding_waiting": waiting}
 
 
 def email_outage(request) -> dict:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schools.forms import RecordChoicesField
-from schools.models import Pupil
+from schools.models import Pupil, YearGroup
 
 from . import conf
 from .models import (
@@ -417,3 +417,115 @@ class EscalationSettingsForm(SafeguardingForm):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["head_teacher"].queryset = staff
+
+
+# --- Triage: the inbox's filters, a case's categories and assignee, governor counts ------------
+
+
+class IdChoiceField(forms.TypedChoiceField):
+    """A choice among records offered on the page, posted as an id and never looked up by an
+    id the page did not offer (so a huge or foreign id is simply "not one of the choices")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("empty_value", None)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class InboxFilterForm(SafeguardingForm):
+    """The inbox's filters. A GET form: the address carries only ids, choices and dates."""
+
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("waiting", _("Waiting: not acknowledged or to review")),
+            ("new", _("New concerns")),
+            ("review", _("Flags that need review")),
+            ("open", _("Open cases")),
+            ("referred", _("Referred cases")),
+            ("closed", _("Closed cases")),
+            ("all", _("Every concern")),
+        ],
+    )
+    category = IdChoiceField(label=_("Category"))
+    group = IdChoiceField(label=_("Class"))
+    year_group = forms.TypedChoiceField(
+        label=_("Year group"), required=False, coerce=int, empty_value=None
+    )
+    source = forms.ChoiceField(
+        label=_("Raised by"),
+        required=False,
+        choices=[
+            ("", _("Anyone")),
+            ("staff", _("Staff")),
+            ("pupil", _("The pupil (Talk to someone)")),
+            ("screening", _("Free-text screening")),
+        ],
+    )
+    since = forms.DateField(
+        label=_("Raised from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Raised until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    assigned = forms.ChoiceField(
+        label=_("Assigned to"),
+        required=False,
+        choices=[("", _("Anyone or nobody")), ("me", _("Me")), ("nobody", _("Nobody yet"))],
+    )
+
+    def __init__(self, *args, categories, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        anything = [("", _("Any"))]
+        self.categories_by_id = {c.pk: c for c in categories}
+        self.fields["category"].choices = anything + [(c.pk, c.name) for c in categories]
+        self.fields["group"].choices = anything + [(g.pk, g.name) for g in groups]
+        self.fields["year_group"].choices = anything + list(YearGroup.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("Choose an end date on or after the start date."))
+        return cleaned
+
+
+class CaseCategoriesForm(SafeguardingForm):
+    categories = CategoriesField(
+        label=_("Categories"),
+        help_text=_("Choose any that fit. The chronology records each change."),
+        queryset=ConcernCategory.objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = categories
+
+
+class AssignForm(SafeguardingForm):
+    assignee = IdChoiceField(
+        label=_("Assign to"),
+        help_text=_("They get an alert here and an email with no details."),
+    )
+
+    def __init__(self, *args, leads, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.leads = {user.pk: user for user in leads}
+        self.fields["assignee"].choices = [("", _("Nobody"))] + [
+            (user.pk, user.get_full_name() or user.email) for user in leads
+        ]
+
+    def chosen_lead(self):
+        """The DSL or deputy chosen, or None for "Nobody"."""
+        return self.leads.get(self.cleaned_data["assignee"])
+
+
+class ReportYearForm(SafeguardingForm):
+    year = forms.TypedChoiceField(label=_("School year"), coerce=int, required=False)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}–{str(y + 1)[-2:]}") for y in years]

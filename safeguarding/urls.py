@@ -74,4 +74,9 @@ urlpatterns = [
         name="case_referral_outcome",
     ),
     path("cases/<int:concern_id>/related/", views.case_related_add, name="case_related_add"),
+    # Triage: a case's categories and assignee; governor counts
+    path("cases/<int:concern_id>/categories/", views.case_categories, name="case_categories"),
+    path("cases/<int:concern_id>/assign/", views.case_assign, name="case_assign"),
+    path("reports/", views.reports, name="reports"),
+    path("reports/counts.csv", views.reports_csv, name="reports_csv"),
 ]

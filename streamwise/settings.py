@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "streamwise.context_processors.streamwise",
                 "safeguarding.context_processors.email_outage",
+                "safeguarding.context_processors.safeguarding",
             ],
         },
     },
@@ -190,7 +191,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "schools.adapters.StaffAccountAdapter"
+ACCOUNT_ADAPTER = "safeguarding.adapters.SafeguardingAccountAdapter"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False

@@ -187,6 +187,8 @@ class TalkTo(models.TextChoices):
 class ConcernQuerySet(AppendOnlyQuerySet):
     mutable_fields = frozenset(
         {"status", "acknowledged_at", "acknowledged_by", "escalated_at", "closed_at", "updated_at"}
+        # Triage: who is working on the case (changed only by `concern_assign`).
+        | {"assigned_to"}
     )
 
     def visible_to(self, user):
@@ -268,6 +270,15 @@ class Concern(AppendOnlyModel):
     escalated_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Triage: the DSL or deputy working on the case (a chronology entry records each change).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
 
     involved_pupils = models.ManyToManyField(
         Pupil, through="ConcernPupilLink", related_name="+", blank=True
@@ -357,6 +368,16 @@ class EntryKind(models.TextChoices):
     ACTION_DUE = "action_due", _("Action due")
     ATTACHMENT = "attachment", _("File attached")
     CASE_LINKED = "case_linked", _("Linked to a related case")
+    # Triage
+    CATEGORIES_CHANGED = "categories", _("Categories changed")
+    ASSIGNED = "assigned", _("Assigned")
+
+
+#: Entries Streamwise writes from a button press or by itself, with no words of anyone's to put
+#: right: they are never offered a correction (a new category or assignment replaces them).
+SYSTEM_ENTRY_KINDS = frozenset(
+    {EntryKind.ACKNOWLEDGED, EntryKind.ESCALATED, EntryKind.CATEGORIES_CHANGED, EntryKind.ASSIGNED}
+)
 
 
 class Agency(models.TextChoices):
@@ -429,6 +450,11 @@ class ChronologyEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.concern} #{self.number}: {self.get_kind_display()}"
+
+    @property
+    def is_correctable(self) -> bool:
+        """Whether "Correct this entry" applies: entries people wrote, not system entries."""
+        return self.author_id is not None and self.kind not in SYSTEM_ENTRY_KINDS
 
     @property
     def agency_label(self) -> str:
@@ -548,6 +574,8 @@ class AlertKind(models.TextChoices):
     ESCALATION = "escalation", _("Not acknowledged in time")
     NEW_FLAG = "new_flag", _("Needs review")
     ACTION_DUE = "action_due", _("Your action is due")  # casework
+    # Triage
+    ASSIGNED = "assigned", _("Assigned to you")
 
 
 class AlertQuerySet(models.QuerySet):
@@ -619,6 +647,9 @@ class DeliveryQuerySet(models.QuerySet):
 
     def for_schools(self, school_ids):
         return self.filter(Q(concern__school_id__in=school_ids) | Q(flag__school_id__in=school_ids))
+
+    # Triage
+    ASSIGNED = "assigned", _("Case assigned, to the DSL or deputy")
 
 
 class Delivery(models.Model):

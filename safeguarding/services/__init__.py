@@ -50,6 +50,7 @@ from .concerns import (
 )
 from .flags import flag_dismiss, flag_promote, flag_raise
 from .notifications import alerts_mark_read, deliveries_requeue_stale, delivery_attempt, retry_delay
+from .reports import GovernorCounts, governor_counts, school_year_of
 from .retention import (  # noqa: E402
     Retention,
     legal_hold_active,
@@ -86,6 +87,16 @@ from .escalation import escalation_recipients
 from .flags import flag_escalate_if_unreviewed, flag_open
 from .notifications import EmailOutage, alerts_clear, deliveries_wake, email_outage
 from .school_settings import school_safeguarding_settings_set, school_staff
+from .triage import (
+    InboxFilters,
+    InboxRow,
+    assignable_leads,
+    concern_assign,
+    concern_categories_change,
+    inbox_rows,
+    login_landing_url,
+    waiting_count,
+)
 
 __all__ = [
     "screen_text",
@@ -159,4 +170,16 @@ __all__ = [
     "case_attachment_open",
     "referral_outcome_record",
     "case_link_add",
+    # Triage
+    "InboxFilters",
+    "InboxRow",
+    "assignable_leads",
+    "concern_assign",
+    "concern_categories_change",
+    "inbox_rows",
+    "login_landing_url",
+    "waiting_count",
+    "GovernorCounts",
+    "governor_counts",
+    "school_year_of",
 ]

@@ -222,6 +222,8 @@ def _validate_entry(
         errors["reason"] = _("Give the reason for the decision.")
     if kind == EntryKind.CORRECTION and (corrects is None or corrects.concern_id != concern.pk):
         errors["corrects"] = _("Choose the entry this corrects.")
+    elif kind == EntryKind.CORRECTION and not corrects.is_correctable:
+        errors["corrects"] = _("Entries Streamwise wrote itself can't be corrected; add a note.")
     if len(reference) > 100:
         errors["reference"] = text_too_long_message(limit=100, length=len(reference))
     if len(agency_name) > 200:

@@ -35,7 +35,7 @@ from .child import (  # noqa: F401, E402  (transfer part of issue 11)
     retention_review,
 )
 from .flags import flag, flag_dismiss, flag_promote  # noqa: F401
-from .inbox import access_log, home, search, settings_view  # noqa: F401
+from .inbox import access_log, home, reports, reports_csv, search, settings_view  # noqa: F401
 from .pupil import quick_exit, talk, talk_sent  # noqa: F401
 from .staff import raise_concern, raised_detail, raised_list  # noqa: F401
 from .transfer import (  # noqa: F401, E402  (transfer part of issue 11)
@@ -47,3 +47,4 @@ from .transfer import (  # noqa: F401, E402  (transfer part of issue 11)
     transfer_list,
     transfer_new,
 )
+from .triage import case_assign, case_categories  # noqa: F401

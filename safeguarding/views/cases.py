@@ -37,11 +37,12 @@ from ..models import (
 from ..permissions import hidden_from_non_leads, record_denied_access, record_pupils
 from .casework_parts import casework_data, casework_forms
 from .common import _area_context, _get_visible_or_404, _see_other
+from .triage import case_triage_forms
 
 
 def _case_queryset():
     return Concern.objects.select_related(
-        "pupil", "school", "raised_by", "acknowledged_by", "flag"
+        "pupil", "school", "raised_by", "acknowledged_by", "flag", "assigned_to"
     ).prefetch_related(
         "categories",
         Prefetch("links", queryset=ConcernPupilLink.objects.select_related("pupil", "added_by")),
@@ -68,20 +69,34 @@ def _case_forms(request, concern, **bound):
         "close_form": CloseForm(prefix="close"),
         "reopen_form": ReopenForm(prefix="reopen"),
         "link_form": LinkPupilForm(prefix="link", pupils=link_pupils),
+        **case_triage_forms(request, concern),
     }
     forms.update(casework_forms(request, concern))
     forms.update(bound)
     return forms
 
 
-def _render_case(request, concern, *, record_view=True, **bound_forms):
-    # A form sent back with its errors is part of the visit already logged (casework's forms
-    # pass record_view=False): one "viewed" line per visit, not per form post.
-    if record_view:
-        services.access_log_record(
-            user=request.user, action=AccessAction.VIEW_CASE, concern=concern
-        )
-        services.alerts_mark_read(user=request.user, concern=concern)
+# A visit to a case: from opening it until another case is opened, or this long has passed.
+CASE_VISIT_SESSION_KEY = "safeguarding_case_visit"
+CASE_VISIT_SECONDS = 30 * 60
+
+
+def _log_case_visit(request, concern) -> None:
+    """Write one "viewed" line per visit, not one per page load: the page a form posts back to
+    (with errors, or after a redirect) belongs to the visit already logged."""
+    if request.method != "GET":
+        return
+    now = timezone.now().timestamp()
+    last = request.session.get(CASE_VISIT_SESSION_KEY)
+    if last and last[0] == concern.pk and now - last[1] < CASE_VISIT_SECONDS:
+        return
+    services.access_log_record(user=request.user, action=AccessAction.VIEW_CASE, concern=concern)
+    request.session[CASE_VISIT_SESSION_KEY] = [concern.pk, now]
+
+
+def _render_case(request, concern, **bound_forms):
+    _log_case_visit(request, concern)
+    services.alerts_mark_read(user=request.user, concern=concern)
     concern = _case_queryset().get(pk=concern.pk)
     viewers = (
         AccessLogEntry.objects.visible_to(request.user)
@@ -161,6 +176,8 @@ def case_entry_correct(request, concern_id, entry_id):
     entry = get_object_or_404(
         ChronologyEntry.objects.select_related("author"), pk=entry_id, concern=concern
     )
+    if not entry.is_correctable:  # system entries (an escalation, a new category) aren't
+        raise Http404
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +193,7 @@ def case_entry_correct(request, concern_id, entry_id):
         else:
             messages.success(request, _("Correction added. The original entry is unchanged."))
             return _see_other(concern.get_absolute_url() + "#chronology")
-    services.access_log_record(user=request.user, action=AccessAction.VIEW_CASE, concern=concern)
+    _log_case_visit(request, concern)
     return render(
         request,
         "safeguarding/case_correct.html",

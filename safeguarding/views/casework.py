@@ -42,7 +42,7 @@ def _case(request, concern_id) -> Concern:
 
 
 def _errors_again(request, concern, form, name):
-    response = _render_case(request, concern, record_view=False, **{name: form})
+    response = _render_case(request, concern, **{name: form})
     response.status_code = 400
     return response
 
@@ -92,7 +92,7 @@ def case_action_complete(request, concern_id, action_id):
         else:
             messages.success(request, _("Action completed and added to the chronology."))
             return _see_other(concern.get_absolute_url() + "#actions")
-    response = _render_case(request, concern, record_view=False, **{f"complete-{action.pk}": form})
+    response = _render_case(request, concern, **{f"complete-{action.pk}": form})
     response.status_code = 400
     return response
 
@@ -200,7 +200,7 @@ def case_referral_outcome(request, concern_id, entry_id):
         else:
             messages.success(request, _("Outcome recorded."))
             return _see_other(concern.get_absolute_url() + f"#entry-{referral.pk}")
-    response = _render_case(request, concern, record_view=False, **{f"outcome-{referral.pk}": form})
+    response = _render_case(request, concern, **{f"outcome-{referral.pk}": form})
     response.status_code = 400
     return response
 

@@ -1,23 +1,29 @@
-"""The DSL area's inbox, search, access log and settings."""
+"""The DSL area's inbox (a triage list), search, access log, settings and governor counts."""
 
 from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools.models import School
+from schools.models import School, TeachingGroup
 
 from .. import conf, services
 from ..forms import (
     CategoriesForm,
     EscalationSettingsForm,
+    InboxFilterForm,
     PhrasesForm,
+    ReportYearForm,
     SearchForm,
 )
 from ..models import (
@@ -37,52 +43,80 @@ from ..screening import phrases_for_school
 from .common import _area_context, _see_other
 
 INBOX_TABS = [
+    ("waiting", _("Waiting")),
     ("new", _("New")),
     ("review", _("Needs review")),
     ("open", _("Open")),
     ("referred", _("Referred")),
     ("closed", _("Closed")),
 ]
+# Reached from the filters (and "assigned to me"), not a tab of its own.
+OTHER_LISTS = {"all": _("Every concern")}
 
 
-@dsl_required
-def home(request):
-    """The inbox: new concerns, flags to review, open, referred and closed cases."""
-    concerns = Concern.objects.visible_to(request.user)
+def _tab_counts(user) -> dict[str, int]:
+    """How many concerns in each state, and flags to review: two queries."""
+    concerns = Concern.objects.visible_to(user)
     counts = {row["status"]: row["n"] for row in concerns.values("status").annotate(n=Count("pk"))}
-    review = Flag.objects.visible_to(request.user).needs_review()
-    tab_counts = {
+    review = Flag.objects.visible_to(user).needs_review().count()
+    return {
+        # Every unacknowledged concern is new (acknowledging opens it).
+        "waiting": counts.get(ConcernStatus.NEW, 0) + review,
         "new": counts.get(ConcernStatus.NEW, 0),
-        "review": review.count(),
+        "review": review,
         "open": counts.get(ConcernStatus.OPEN, 0),
         "referred": counts.get(ConcernStatus.REFERRED, 0),
         "closed": counts.get(ConcernStatus.CLOSED, 0),
     }
-    tab = request.GET.get("tab", "new")
-    if tab not in tab_counts:
-        tab = "new"
-    items = []
-    if tab == "review":
-        items = list(review.select_related("pupil").order_by("-created_at")[:200])
-    else:
-        items = list(
-            concerns.filter(status=tab)
-            .select_related("pupil", "raised_by")
-            .prefetch_related("categories")
-            .inbox_order()[:200]
-        )
+
+
+def _inbox_filters(form) -> services.InboxFilters:
+    """The filters the DSL chose; a value that isn't valid is shown as an error and ignored."""
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    return services.InboxFilters(
+        status=data.get("status") or "waiting",
+        category=form.categories_by_id.get(data.get("category")),
+        group_id=data.get("group"),
+        year_group=data.get("year_group"),
+        source=data.get("source") or "",
+        since=data.get("since"),
+        until=data.get("until"),
+        assigned=data.get("assigned") or "",
+    )
+
+
+@dsl_required
+def home(request):
+    """The inbox: a triage list of what waits (most urgent first), with filters and tabs."""
+    school_ids = lead_school_ids(request.user)
+    categories = list(ConcernCategory.objects.filter(school_id__in=school_ids))
+    groups = TeachingGroup.objects.visible_to(request.user).active().order_by("year_group", "name")
+    params = request.GET.copy()
+    if "tab" in params and "status" not in params:  # the older tab links
+        params["status"] = params["tab"]
+    form = InboxFilterForm(params or None, categories=categories, groups=list(groups))
+    filters = _inbox_filters(form) if params else services.InboxFilters()
+    rows = services.inbox_rows(user=request.user, filters=filters)
+    tab_counts = _tab_counts(request.user)
     alerts = list(
         Alert.objects.for_user(request.user).unread().select_related("concern", "flag")[:20]
     )
+    other_params = params.copy()
+    other_params.pop("status", None)
+    other_params.pop("tab", None)
     return render(
         request,
         "safeguarding/home.html",
         {
             **_area_context(request),
             "tabs": [(key, label, tab_counts[key]) for key, label in INBOX_TABS],
-            "tab": tab,
-            "tab_label": dict(INBOX_TABS)[tab],
-            "items": items,
+            "tab": filters.status,
+            "tab_label": {**dict(INBOX_TABS), **OTHER_LISTS}[filters.status],
+            "filter_query": other_params.urlencode(),
+            "filtered": any(value for key, value in other_params.items()),
+            "form": form,
+            "rows": rows,
             "alerts": alerts,
             "escalate_minutes": conf.escalate_after_minutes(),
         },
@@ -213,3 +247,70 @@ def settings_view(request):
             "escalate_minutes": conf.escalate_after_minutes(),
         },
     )
+
+
+# --- Governor counts ------------------------------------------------------------------------------
+
+
+def _report(request):
+    """The counts for the school year asked for (this one by default); never any names."""
+    school = _lead_school(request.user)
+    this_year = services.school_year_of(timezone.localdate())
+    first = Concern.objects.visible_to(request.user).filter(school=school).order_by("created_at")
+    first = first.values_list("created_at", flat=True).first()
+    start = services.school_year_of(timezone.localtime(first).date()) if first else this_year
+    years = list(range(this_year, min(start, this_year) - 1, -1))
+    form = ReportYearForm(request.GET or None, years=years)
+    year = this_year
+    if form.is_bound and form.is_valid() and form.cleaned_data["year"] is not None:
+        year = form.cleaned_data["year"]
+    if not form.is_bound:
+        form = ReportYearForm(initial={"year": year}, years=years)
+    return form, services.governor_counts(user=request.user, school=school, year=year)
+
+
+@dsl_required
+def reports(request):
+    """Governor counts: concerns per term and per school year, as charts and tables."""
+    form, counts = _report(request)
+    terms = counts.periods[:-1]
+    chart_data = {
+        table.key: {
+            "labels": [row.label for row in table.rows],
+            "series": [
+                {"label": str(period.label), "data": [row.counts[i] for row in table.rows]}
+                for i, period in enumerate(terms)
+            ],
+            "yTitle": _("Concerns"),
+        }
+        for table in counts.tables
+    }
+    return render(
+        request,
+        "safeguarding/reports.html",
+        {
+            **_area_context(request),
+            "form": form,
+            "counts": counts,
+            "chart_data": chart_data,
+            "csv_query": urlencode({"year": counts.year}),
+        },
+    )
+
+
+@dsl_required
+def reports_csv(request):
+    """The governor counts as a CSV file (the same figures as the page)."""
+    _form, counts = _report(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"safeguarding-counts-{counts.year}-{counts.year + 1}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for row in counts.csv_rows():
+        writer.writerow([_csv_safe(cell) for cell in row])
+    return response
+
+
+def _csv_safe(cell: str) -> str:
+    """Stop a spreadsheet from reading a cell (a category name) as a formula."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

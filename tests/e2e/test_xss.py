@@ -554,6 +554,8 @@ def visits_for(role: str, s) -> list[Visit]:
             Visit("search by number", search_for(str(s.staff_concern.pk)), (pupil_name,)),
             Visit("access log", "/safeguarding/access-log/", (pupil_name, first_payload)),
             Visit("categories and screening", "/safeguarding/settings/", (s.categories[0],)),
+            # Triage (issue 11): category names in the governor counts' tables and charts
+            Visit("governor counts", "/safeguarding/reports/", (s.categories[0],)),
         ],
         "editor": lambda: [
             Visit("admin: module listing", f"/admin/pages/{s.module.pk}/", (lesson_title,), False),

@@ -36,3 +36,18 @@ def test_the_checks_are_registered():
     from django.core import checks
 
     assert check_streamwise_safeguarding_settings in checks.registry.registry.get_checks()
+
+
+def test_the_triage_wiring_is_checked(settings):
+    from safeguarding.checks import check_streamwise_triage_wiring
+
+    assert check_streamwise_triage_wiring(None) == []
+    settings.ACCOUNT_ADAPTER = "schools.adapters.StaffAccountAdapter"
+    settings.TEMPLATES = [
+        {**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": []}}
+        for engine in settings.TEMPLATES
+    ]
+    assert [w.id for w in check_streamwise_triage_wiring(None)] == [
+        "streamwise.W211",
+        "streamwise.W212",
+    ]

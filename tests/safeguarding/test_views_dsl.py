@@ -43,17 +43,15 @@ def test_a_real_mfa_login_opens_the_area(client, dsl):
 
 
 class TestInbox:
-    def test_urgent_and_newest_first_with_waiting_time(
-        self, dsl_client, raise_concern, pupil, other_pupil
-    ):
+    def test_urgent_then_longest_waiting_first(self, dsl_client, raise_concern, pupil, other_pupil):
         old = raise_concern()
         urgent = raise_concern(pupil=other_pupil, immediate_danger=True)
         newest = raise_concern()
         page = dsl_client.get(reverse("safeguarding:home")).text
         order = [int(n) for n in re.findall(r'href="/safeguarding/cases/(\d+)/">Concern', page)]
-        assert order == [urgent.pk, newest.pk, old.pk]
+        assert order == [urgent.pk, old.pk, newest.pk]
         assert "Immediate danger" in page
-        assert "Not yet — waiting 0\xa0minutes" in page
+        assert "Not acknowledged — waiting 0\xa0minutes" in page
         assert "New concern" in page  # the in-app alerts
 
     def test_tabs_show_each_state(self, dsl_client, dsl, raise_concern, pupil):

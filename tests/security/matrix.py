@@ -594,4 +594,9 @@ ROWS: tuple[Row, ...] = (
     ),
     sample("_util/", fixed("/_util/login/", PUBLIC)),
     sample("documents/", fixed("/documents/999999/missing.pdf", everyone(NOT_FOUND))),
+    # Triage (issue 11): a case's categories and assignee; governor counts (no names)
+    route(SAFE + "case_categories", LEADS_POST, lambda w: w.class_one.concern.pk),
+    route(SAFE + "case_assign", LEADS_POST, lambda w: w.class_one.concern.pk),
+    route(SAFE + "reports", LEADS_PAGE),
+    route(SAFE + "reports_csv", LEADS_PAGE),
 )

@@ -865,6 +865,25 @@ ENDPOINTS: list[Endpoint] = [
             "escalation-head_teacher": str(w.far_teacher.pk),
         },
     ),
+    # --- Triage (issue 11): a case's categories and assignee ------------------------------------
+    Endpoint(
+        name="case_categories",
+        route="safeguarding/cases/<int:concern_id>/categories/",
+        user="dsl",
+        url=_url("safeguarding:case_categories", lambda w: w.concern.pk),
+        body=lambda w: {"categories-categories": [w.categories[0].pk]},
+        numbers=("categories-categories",),
+        foreign=lambda w: {"categories-categories": [w.far_category.pk]},
+    ),
+    Endpoint(
+        name="case_assign",
+        route="safeguarding/cases/<int:concern_id>/assign/",
+        user="dsl",
+        url=_url("safeguarding:case_assign", lambda w: w.concern.pk),
+        body=lambda w: {"assign-assignee": w.dsl.pk},
+        numbers=("assign-assignee",),
+        foreign=lambda w: {"assign-assignee": w.far_teacher.pk},
+    ),
 ]
 
 
