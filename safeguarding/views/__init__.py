@@ -21,5 +21,6 @@ from .cases import (  # noqa: F401
 )
 from .flags import flag, flag_dismiss, flag_promote  # noqa: F401
 from .inbox import access_log, home, search, settings_view  # noqa: F401
+from .not_sent import not_sent_response  # noqa: F401,E402
 from .pupil import quick_exit, talk, talk_sent  # noqa: F401
 from .staff import raise_concern, raised_detail, raised_list  # noqa: F401
