@@ -39,7 +39,8 @@ def resend_data(page: str) -> dict:
     for tag in re.findall(r"<input[^>]*>", form):
         name = re.search(r'name="([^"]*)"', tag)
         value = re.search(r'value="([^"]*)"', tag)
-        if not name or (('type="radio"' in tag or 'type="checkbox"' in tag) and "checked" not in tag):
+        choice = 'type="radio"' in tag or 'type="checkbox"' in tag
+        if not name or (choice and "checked" not in tag):
             continue
         data.setdefault(name.group(1), []).append(html.unescape(value.group(1) if value else ""))
     for name, text in re.findall(r'<textarea name="([^"]*)"[^>]*>(.*?)</textarea>', form, re.S):
@@ -108,7 +109,8 @@ def test_a_pupil_whose_message_fails_is_told_it_was_not_sent_and_keeps_it(
     resend = resend_data(page)
     assert resend["submission"] == submission  # the same id goes back
     assert resend["details"] == sent["details"]
-    assert (resend["feeling"], resend["about"], resend["talk_to"]) == ("scared", "someone_online", "teacher")
+    chosen = (resend["feeling"], resend["about"], resend["talk_to"])
+    assert chosen == ("scared", "someone_online", "teacher")
     assert Concern.objects.count() == 0
 
     monkeypatch.undo()
@@ -148,7 +150,9 @@ def test_a_teacher_whose_urgent_concern_fails_is_sent_to_the_dsl_in_person(
 
 
 @pytest.mark.django_db
-def test_a_teacher_without_immediate_danger_is_not_told_to_run(teacher_client, pupil, dsl, monkeypatch):
+def test_a_teacher_without_immediate_danger_is_not_told_to_run(
+    teacher_client, pupil, dsl, monkeypatch
+):
     monkeypatch.setattr(services, "concern_raise", _fail)
     page = teacher_client.post(RAISE, form_data(pupil)).text
     assert "Your concern has NOT been sent" in page
@@ -218,9 +222,7 @@ def test_any_other_page_while_the_database_is_down_is_styled_and_claims_nothing(
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="table locks and lock_timeout are PostgreSQL's"
 )
-def test_a_real_lock_timeout_while_sending_is_not_sent_and_a_resend_makes_one_concern(
-    pupil, dsl
-):
+def test_a_real_lock_timeout_while_sending_is_not_sent_and_a_resend_makes_one_concern(pupil, dsl):
     import psycopg
 
     from .realmail import database_url
