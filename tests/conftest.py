@@ -60,3 +60,10 @@ def young_pupil(group):
 @pytest.fixture
 def older_pupil(senior_group):
     return factories.pupil(senior_group, "Quinn")
+
+
+@pytest.fixture(autouse=True)
+def _access_log_anchor(settings, tmp_path_factory):
+    """faults: each test gets its own access log anchor file (never the repository's var/)."""
+    anchor_dir = tmp_path_factory.mktemp("anchor")
+    settings.STREAMWISE_ACCESS_LOG_ANCHOR_PATH = str(anchor_dir / "access-log-anchor.json")

@@ -645,3 +645,4 @@ class AccessLogHead(models.Model):
 # --- Models kept in their own modules -----------------------------------------------------------
 # Later parts of the record (actions, attachments, the child's details, transfers…) live in
 # modules of this package, each imported below so that Django finds their models.
+from .workers import *  # noqa: E402,F403

@@ -12,6 +12,15 @@ This package is split by concern; `safeguarding.services` stays its one public f
 
 from ..screening import screen_text
 from .access_log import AccessLogVerification, access_log_record, access_log_verify
+
+# faults: the access log's anchor outside the database
+from .access_log_anchor import (  # noqa: E402
+    AccessLogAnchor,
+    AnchorUnreadable,
+    access_log_anchor_problems,
+    access_log_anchor_read,
+    access_log_anchor_write,
+)
 from .common import (
     ACCESS_LOG_GENESIS,
     DELIVERY_CLAIM,
@@ -67,4 +76,10 @@ __all__ = [
     "access_log_record",
     "AccessLogVerification",
     "access_log_verify",
+    # faults
+    "AccessLogAnchor",
+    "AnchorUnreadable",
+    "access_log_anchor_read",
+    "access_log_anchor_problems",
+    "access_log_anchor_write",
 ]

@@ -246,3 +246,21 @@ def test_a_real_lock_timeout_while_sending_is_not_sent_and_a_resend_makes_one_co
     assert client.post(TALK, resend).status_code == 303
     assert client.post(TALK, resend).status_code == 303
     assert Concern.objects.count() == 1
+
+
+# --- The inbox says "escalated" only when it was ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_inbox_says_escalated_only_once_a_concern_was(dsl_client, raise_concern, clock):
+    from safeguarding.services import concern_escalate_if_unacknowledged
+
+    concern = raise_concern()
+    clock.advance(minutes=31)  # overdue, but its escalation check has not run (worker down)
+    page = dsl_client.get(reverse("safeguarding:home")).text
+    assert "not escalated yet" in page and "minutes: escalated" not in page
+    assert "Escalated " not in page
+
+    assert concern_escalate_if_unacknowledged(concern_id=concern.pk)
+    page = dsl_client.get(reverse("safeguarding:home")).text
+    assert "Escalated " in page and "not escalated yet" not in page
