@@ -36,3 +36,18 @@ def test_the_checks_are_registered():
     from django.core import checks
 
     assert check_streamwise_safeguarding_settings in checks.registry.registry.get_checks()
+
+
+# faults: task workers' timings
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"STREAMWISE_WORKER_HEARTBEAT_SECONDS": 0}, ["streamwise.E205"]),
+        ({"STREAMWISE_WORKER_LEASE_SECONDS": "30"}, ["streamwise.E205"]),
+        ({"STREAMWISE_WORKER_RECOVERY_SECONDS": -1}, ["streamwise.E205"]),
+        ({"STREAMWISE_WORKER_LEASE_SECONDS": 10}, ["streamwise.E206"]),
+        ({"STREAMWISE_WORKER_HEARTBEAT_SECONDS": 0.5, "STREAMWISE_WORKER_LEASE_SECONDS": 2}, []),
+    ],
+)
+def test_worker_timings_are_checked(overrides, expected, settings):
+    assert ids(overrides, settings) == expected
