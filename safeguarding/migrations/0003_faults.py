@@ -22,10 +22,17 @@ NO_TRUNCATE_TABLES = (
 def add_truncate_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # A function of its own, so that 0002's triggers can be dropped and made again without it.
+    schema_editor.execute(
+        "CREATE FUNCTION safeguarding_refuse_truncate() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION USING MESSAGE = "
+        "'safeguarding records are append-only: ' || TG_TABLE_NAME; END; "
+        "$$ LANGUAGE plpgsql"
+    )
     for table in NO_TRUNCATE_TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION safeguarding_refuse_change()"
+            "FOR EACH STATEMENT EXECUTE FUNCTION safeguarding_refuse_truncate()"
         )
 
 
@@ -34,6 +41,7 @@ def remove_truncate_triggers(apps, schema_editor):
         return
     for table in NO_TRUNCATE_TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+    schema_editor.execute("DROP FUNCTION IF EXISTS safeguarding_refuse_truncate()")
 
 
 class Migration(migrations.Migration):
