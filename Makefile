@@ -16,7 +16,7 @@ help:
 	@echo "make demo   install everything, load the demo school and curriculum, serve on http://$(HOST):$(PORT)"
 	@echo "make test   install test dependencies (Chromium too) and run the whole suite"
 	@echo "            (DATABASE_URL=postgres://... make test runs it on PostgreSQL)"
-	@echo "make serve-prod  gunicorn + db_worker + PostgreSQL on 127.0.0.1 (production settings)"
+	@echo "make serve-prod  gunicorn + task workers + PostgreSQL on 127.0.0.1 (production settings)"
 	@echo "make load   5-minute load run with faults against serve-prod-style serving (PostgreSQL);"
 	@echo "            results in bench/results/ (LOAD_ARGS=\"--duration 120\" to change it)"
 	@echo "make fault  the short fault run as a test (about 2 minutes, PostgreSQL)"
@@ -56,7 +56,7 @@ demo: install
 
 serve: demo
 
-# Production-style: gunicorn + db_worker processes + PostgreSQL (DATABASE_URL), on 127.0.0.1.
+# Production-style: gunicorn + task workers (restarted if they exit) + PostgreSQL (DATABASE_URL), on 127.0.0.1.
 serve-prod: install
 	scripts/serve-prod
 

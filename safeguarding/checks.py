@@ -50,6 +50,24 @@ def check_streamwise_safeguarding_settings(app_configs, **kwargs):
                 id="streamwise.E204",
             )
         )
+    # faults: task workers' heartbeat, lease and recovery pass
+    worker_timings = {
+        "STREAMWISE_WORKER_HEARTBEAT_SECONDS": conf.worker_heartbeat_seconds(),
+        "STREAMWISE_WORKER_LEASE_SECONDS": conf.worker_lease_seconds(),
+        "STREAMWISE_WORKER_RECOVERY_SECONDS": conf.worker_recovery_seconds(),
+    }
+    for name, value in worker_timings.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            errors.append(Error(f"{name} must be a number above 0.", id="streamwise.E205"))
+    heartbeat, lease = conf.worker_heartbeat_seconds(), conf.worker_lease_seconds()
+    if not errors and lease < 3 * heartbeat:
+        errors.append(
+            Error(
+                "STREAMWISE_WORKER_LEASE_SECONDS must be at least three heartbeats long, or "
+                "live workers would be taken for dead.",
+                id="streamwise.E206",
+            )
+        )
     return errors
 
 

@@ -87,3 +87,25 @@ def attachment_storage_config() -> dict | None:
     """STREAMWISE_SAFEGUARDING_STORAGE: a storage like an entry of STORAGES ({"BACKEND": …,
     "OPTIONS": {…}}) for a private bucket, or None for the private folder `attachment_dir()`."""
     return getattr(settings, "STREAMWISE_SAFEGUARDING_STORAGE", None)
+
+
+def worker_heartbeat_seconds() -> float:
+    """How often a `safeguarding_worker` records that it is alive."""
+    return getattr(settings, "STREAMWISE_WORKER_HEARTBEAT_SECONDS", 5)
+
+
+def worker_lease_seconds() -> float:
+    """How long after a worker's last heartbeat its running safeguarding tasks are taken to be
+    stranded and handed back to the queue (see safeguarding.recovery)."""
+    return getattr(settings, "STREAMWISE_WORKER_LEASE_SECONDS", 30)
+
+
+def worker_recovery_seconds() -> float:
+    """How often a `safeguarding_worker` looks for stranded safeguarding tasks."""
+    return getattr(settings, "STREAMWISE_WORKER_RECOVERY_SECONDS", 15)
+
+
+def access_log_anchor_path() -> str:
+    """The file, outside the database, where `verify_access_log` records the access log's last
+    verified entry (see services/access_log_anchor.py). Empty: not anchored."""
+    return str(getattr(settings, "STREAMWISE_ACCESS_LOG_ANCHOR_PATH", "") or "")

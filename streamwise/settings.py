@@ -295,6 +295,12 @@ STREAMWISE_ESCALATE_AFTER_MINUTES = int(os.environ.get("STREAMWISE_ESCALATE_AFTE
 # The key of the safeguarding access log's hash chain. Give it its own long random value in
 # production, so rotating SECRET_KEY does not make the existing chain unverifiable.
 STREAMWISE_ACCESS_LOG_KEY = os.environ.get("STREAMWISE_ACCESS_LOG_KEY", "")
+# Where `manage.py verify_access_log` records the access log's last verified entry: a file
+# outside the database, so that cutting the log short is noticed. Keep it where the database's
+# users cannot write.
+STREAMWISE_ACCESS_LOG_ANCHOR_PATH = os.environ.get(
+    "STREAMWISE_ACCESS_LOG_ANCHOR_PATH", str(VAR_DIR / "access-log-anchor.json")
+)
 STREAMWISE_PUPIL_LOGIN_MAX_FAILURES = int(
     os.environ.get("STREAMWISE_PUPIL_LOGIN_MAX_FAILURES", "5")
 )

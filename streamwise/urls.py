@@ -31,3 +31,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# Rendered without the database, and never claims that anything was saved.
+handler500 = "streamwise.errors.server_error"

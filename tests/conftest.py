@@ -60,3 +60,28 @@ def young_pupil(group):
 @pytest.fixture
 def older_pupil(senior_group):
     return factories.pupil(senior_group, "Quinn")
+
+
+@pytest.fixture(autouse=True)
+def _access_log_anchor(settings, tmp_path_factory):
+    """faults: each test gets its own access log anchor file (never the repository's var/)."""
+    anchor_dir = tmp_path_factory.mktemp("anchor")
+    settings.STREAMWISE_ACCESS_LOG_ANCHOR_PATH = str(anchor_dir / "access-log-anchor.json")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_truncate_triggers():
+    """faults: on PostgreSQL the safeguarding record refuses TRUNCATE (migration 0003_faults),
+    and Django empties tables between transactional tests with TRUNCATE. The test run's
+    superuser flushes with session_replication_role = replica, which skips those triggers for
+    that one transaction (an application's database user cannot set it)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original

@@ -197,7 +197,8 @@ class Servers:
     def start_task_worker(self) -> None:
         self.task_workers.append(
             self._start(
-                [PYTHON, "manage.py", "db_worker", "--queue-name", "default"], "db_worker.log"
+                [PYTHON, "manage.py", "safeguarding_worker", "--queue-name", "default"],
+                "db_worker.log",
             )
         )
 

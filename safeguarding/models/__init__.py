@@ -817,3 +817,4 @@ from .casework import *  # noqa: E402,F403
 from .child import *  # noqa: E402,F403
 from .school_settings import *  # noqa: E402,F403
 from .transfer import *  # noqa: E402,F403
+from .workers import *  # noqa: E402,F403

@@ -12,6 +12,13 @@ This package is split by concern; `safeguarding.services` stays its one public f
 
 from ..screening import screen_text
 from .access_log import AccessLogVerification, access_log_record, access_log_verify
+from .access_log_anchor import (
+    AccessLogAnchor,
+    AnchorUnreadable,
+    access_log_anchor_problems,
+    access_log_anchor_read,
+    access_log_anchor_write,
+)
 from .casework import (
     case_action_add,
     case_action_complete,
@@ -21,9 +28,7 @@ from .casework import (
     case_link_add,
     referral_outcome_record,
 )
-
-# Records that follow the child (transfer part of issue 11)
-from .child import (  # noqa: E402
+from .child import (
     child_details_changes,
     child_details_current,
     child_details_update,
@@ -48,10 +53,20 @@ from .concerns import (
     concern_raise,
     concern_reopen,
 )
-from .flags import flag_dismiss, flag_promote, flag_raise
-from .notifications import alerts_mark_read, deliveries_requeue_stale, delivery_attempt, retry_delay
+from .escalation import escalation_recipients
+from .flags import flag_dismiss, flag_escalate_if_unreviewed, flag_open, flag_promote, flag_raise
+from .notifications import (
+    EmailOutage,
+    alerts_clear,
+    alerts_mark_read,
+    deliveries_requeue_stale,
+    deliveries_wake,
+    delivery_attempt,
+    email_outage,
+    retry_delay,
+)
 from .reports import GovernorCounts, governor_counts, school_year_of
-from .retention import (  # noqa: E402
+from .retention import (
     Retention,
     legal_hold_active,
     legal_hold_lift,
@@ -64,10 +79,12 @@ from .retention import (  # noqa: E402
 from .school_settings import (
     concern_categories_ensure,
     concern_categories_set,
+    school_safeguarding_settings_set,
+    school_staff,
     screening_phrases_set,
 )
-from .screening import pupil_text_screen  # issue 11 (detect)
-from .transfer import (  # noqa: E402
+from .screening import pupil_text_screen
+from .transfer import (
     LinkClosed,
     SentTransfer,
     record_import,
@@ -80,13 +97,6 @@ from .transfer import (  # noqa: E402
     transfer_is_late,
     transfer_send,
 )
-
-# isort: split
-# Notify: flag notices and escalation, at-most-once email, the email outage banner.
-from .escalation import escalation_recipients
-from .flags import flag_escalate_if_unreviewed, flag_open
-from .notifications import EmailOutage, alerts_clear, deliveries_wake, email_outage
-from .school_settings import school_safeguarding_settings_set, school_staff
 from .triage import (
     InboxFilters,
     InboxRow,
@@ -100,39 +110,68 @@ from .triage import (
 
 __all__ = [
     "screen_text",
-    "text_too_long_message",
-    "safeguarding_leads",
-    "FLAG_EXCERPT_MAX_CHARS",
-    "DELIVERY_CLAIM",
-    "DELIVERY_STALE_AFTER",
-    "ACCESS_LOG_GENESIS",
-    "DSL_ENTRY_KINDS",
-    "concern_categories_ensure",
-    "concern_categories_set",
-    "screening_phrases_set",
-    "concern_raise",
-    "concern_acknowledge",
-    "chronology_add",
-    "concern_close",
-    "concern_reopen",
-    "concern_link_pupil",
-    "concern_escalate_if_unacknowledged",
-    "flag_raise",
-    "flag_promote",
-    "flag_dismiss",
-    "alerts_mark_read",
-    "retry_delay",
-    "delivery_attempt",
-    "deliveries_requeue_stale",
-    "access_log_record",
+    # access_log
     "AccessLogVerification",
+    "access_log_record",
     "access_log_verify",
-    # Records that follow the child (transfer part of issue 11)
+    # access_log_anchor
+    "AccessLogAnchor",
+    "AnchorUnreadable",
+    "access_log_anchor_problems",
+    "access_log_anchor_read",
+    "access_log_anchor_write",
+    # casework
+    "case_action_add",
+    "case_action_complete",
+    "case_action_remind_if_due",
+    "case_attachment_add",
+    "case_attachment_open",
+    "case_link_add",
+    "referral_outcome_record",
+    # child
     "child_details_changes",
     "child_details_current",
     "child_details_update",
     "upn_check_letter",
     "upn_clean",
+    # common
+    "ACCESS_LOG_GENESIS",
+    "DELIVERY_CLAIM",
+    "DELIVERY_STALE_AFTER",
+    "DSL_ENTRY_KINDS",
+    "FLAG_EXCERPT_MAX_CHARS",
+    "safeguarding_leads",
+    "text_too_long_message",
+    # concerns
+    "chronology_add",
+    "concern_acknowledge",
+    "concern_close",
+    "concern_escalate_if_unacknowledged",
+    "concern_link_pupil",
+    "concern_raise",
+    "concern_reopen",
+    # escalation
+    "escalation_recipients",
+    # flags
+    "flag_dismiss",
+    "flag_escalate_if_unreviewed",
+    "flag_open",
+    "flag_promote",
+    "flag_raise",
+    # notifications
+    "EmailOutage",
+    "alerts_clear",
+    "alerts_mark_read",
+    "deliveries_requeue_stale",
+    "deliveries_wake",
+    "delivery_attempt",
+    "email_outage",
+    "retry_delay",
+    # reports
+    "GovernorCounts",
+    "governor_counts",
+    "school_year_of",
+    # retention
     "Retention",
     "legal_hold_active",
     "legal_hold_lift",
@@ -141,6 +180,15 @@ __all__ = [
     "retention_policy_for",
     "retention_policy_set",
     "retention_review_list",
+    # school_settings
+    "concern_categories_ensure",
+    "concern_categories_set",
+    "school_safeguarding_settings_set",
+    "school_staff",
+    "screening_phrases_set",
+    # screening
+    "pupil_text_screen",
+    # transfer
     "LinkClosed",
     "SentTransfer",
     "record_import",
@@ -152,25 +200,7 @@ __all__ = [
     "transfer_for_token",
     "transfer_is_late",
     "transfer_send",
-    "pupil_text_screen",  # issue 11 (detect)
-    # Notify: flag notices and escalation, at-most-once email, the email outage banner.
-    "flag_escalate_if_unreviewed",
-    "flag_open",
-    "alerts_clear",
-    "deliveries_wake",
-    "EmailOutage",
-    "email_outage",
-    "escalation_recipients",
-    "school_safeguarding_settings_set",
-    "school_staff",
-    "case_action_add",
-    "case_action_complete",
-    "case_action_remind_if_due",
-    "case_attachment_add",
-    "case_attachment_open",
-    "referral_outcome_record",
-    "case_link_add",
-    # Triage
+    # triage
     "InboxFilters",
     "InboxRow",
     "assignable_leads",
@@ -179,7 +209,4 @@ __all__ = [
     "inbox_rows",
     "login_landing_url",
     "waiting_count",
-    "GovernorCounts",
-    "governor_counts",
-    "school_year_of",
 ]

@@ -36,6 +36,7 @@ from .child import (  # noqa: F401, E402  (transfer part of issue 11)
 )
 from .flags import flag, flag_dismiss, flag_promote  # noqa: F401
 from .inbox import access_log, home, reports, reports_csv, search, settings_view  # noqa: F401
+from .not_sent import not_sent_response  # noqa: F401,E402
 from .pupil import quick_exit, talk, talk_sent  # noqa: F401
 from .staff import raise_concern, raised_detail, raised_list  # noqa: F401
 from .transfer import (  # noqa: F401, E402  (transfer part of issue 11)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db import DatabaseError
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -21,6 +22,7 @@ from ..models import (
     Feeling,
 )
 from .common import _see_other
+from .not_sent import talk_not_sent
 
 # --- Pupils: "Talk to someone" ---------------------------------------------------------------
 
@@ -41,16 +43,20 @@ def talk(request):
         form = TalkForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            services.concern_raise(
-                raised_by=request.user,
-                pupil=pupil,
-                source=ConcernSource.PUPIL,
-                what_happened=data["details"],
-                feeling=data["feeling"],
-                about=data["about"],
-                talk_to=data["talk_to"],
-                idempotency_key=data["submission"],
-            )
+            try:
+                services.concern_raise(
+                    raised_by=request.user,
+                    pupil=pupil,
+                    source=ConcernSource.PUPIL,
+                    what_happened=data["details"],
+                    feeling=data["feeling"],
+                    about=data["about"],
+                    talk_to=data["talk_to"],
+                    idempotency_key=data["submission"],
+                )
+            except DatabaseError:
+                # Nothing was saved: say so, and give back what they wrote to send again.
+                return talk_not_sent(request)
             return _see_other(reverse("safeguarding:talk_sent"))
     else:
         form = TalkForm(initial={"submission": uuid.uuid4()})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from ..models import (
     ConcernSource,
 )
 from .common import _see_other
+from .not_sent import raise_not_sent
 
 # --- Staff: raising a concern and seeing its status -----------------------------------------
 
@@ -61,6 +63,9 @@ def raise_concern(request):
                 )
             except ValidationError as error:
                 form.add_service_errors(error)
+            except DatabaseError:
+                # Nothing was saved: say so plainly, and give back what they wrote.
+                return raise_not_sent(request)
             else:
                 return _see_other(reverse("safeguarding:raised_detail", args=[concern.pk]))
     else:

@@ -51,3 +51,18 @@ def test_the_triage_wiring_is_checked(settings):
         "streamwise.W211",
         "streamwise.W212",
     ]
+
+
+# faults: task workers' timings
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"STREAMWISE_WORKER_HEARTBEAT_SECONDS": 0}, ["streamwise.E205"]),
+        ({"STREAMWISE_WORKER_LEASE_SECONDS": "30"}, ["streamwise.E205"]),
+        ({"STREAMWISE_WORKER_RECOVERY_SECONDS": -1}, ["streamwise.E205"]),
+        ({"STREAMWISE_WORKER_LEASE_SECONDS": 10}, ["streamwise.E206"]),
+        ({"STREAMWISE_WORKER_HEARTBEAT_SECONDS": 0.5, "STREAMWISE_WORKER_LEASE_SECONDS": 2}, []),
+    ],
+)
+def test_worker_timings_are_checked(overrides, expected, settings):
+    assert ids(overrides, settings) == expected

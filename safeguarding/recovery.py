@@ -1,0 +1,126 @@
+"""Recovering safeguarding tasks stranded by a task worker that died or lost its database.
+
+django-tasks-db marks a task RUNNING when a worker claims it, and only that worker ever marks
+it finished. A worker killed mid-task (SIGKILL, out of memory, the machine lost) leaves the row
+RUNNING for ever: an escalation check that never escalates, an email never sent. So every
+`safeguarding_worker` keeps a heartbeat (`WorkerHeartbeat`), and every ~15 seconds one of them
+hands back to the queue each safeguarding task still RUNNING under a worker whose heartbeat
+stopped more than the lease ago (STREAMWISE_WORKER_LEASE_SECONDS, 30 s by default): a task
+stranded by a dead worker runs again within a minute, on any live worker.
+
+Only safeguarding tasks are recovered, because running them again is safe: an escalation check
+escalates a concern once (it re-reads the concern under a row lock), and an email's task only
+sends a delivery that is still unsent. The email's claim, which would otherwise hold it for
+five minutes, is released with it. (A worker killed in the instant between the mail server
+accepting a message and the database recording it can therefore send that one message again:
+for a safeguarding notice, twice is better than never.)
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from . import conf
+from .models import Delivery, WorkerHeartbeat
+from .tasks import concern_escalation_check, delivery_send
+
+logger = logging.getLogger("streamwise.safeguarding")
+
+SAFEGUARDING_TASK_PATHS = (delivery_send.module_path, concern_escalation_check.module_path)
+# Heartbeats of workers gone this long are deleted (their tasks were recovered long before).
+HEARTBEAT_KEEP = timedelta(days=1)
+
+
+def _last_worker(result: DBTaskResult) -> str:
+    return result.worker_ids[-1] if result.worker_ids else ""
+
+
+def _requeue(result: DBTaskResult) -> bool:
+    """Hand one RUNNING task back to the queue; False if it finished or was taken meanwhile."""
+    with transaction.atomic():
+        handed_back = (
+            DBTaskResult.objects.filter(
+                pk=result.pk, status=result.status, started_at=result.started_at
+            )
+            .select_for_update()
+            .first()
+        )
+        if handed_back is None or handed_back.worker_ids != result.worker_ids:
+            return False
+        if result.task_path == delivery_send.module_path:
+            kwargs = result.args_kwargs.get("kwargs", {})
+            # Its claim belongs to the dead attempt (only the task holding the current token
+            # may claim a delivery), so release it for the attempt that runs now.
+            Delivery.objects.filter(
+                pk=kwargs.get("delivery_id"), token=kwargs.get("token"), sent_at__isnull=True
+            ).update(claimed_until=None)
+        handed_back.status = TaskResultStatus.READY
+        handed_back.started_at = None
+        handed_back.save(update_fields=["status", "started_at"])
+    logger.warning(
+        "Safeguarding task %s (%s) handed back to the queue: worker %s is gone",
+        result.pk,
+        result.task_path.rsplit(".", 1)[-1],
+        _last_worker(result),
+    )
+    return True
+
+
+def _running_safeguarding_tasks():
+    return DBTaskResult.objects.running().filter(task_path__in=SAFEGUARDING_TASK_PATHS)
+
+
+def tasks_recover_stranded(*, lease: timedelta | None = None) -> int:
+    """Hand back every safeguarding task RUNNING under a worker that is gone; returns how many.
+
+    A worker is gone when its heartbeat is older than the lease. A worker with no heartbeat at
+    all (a plain `db_worker`, which keeps none) counts as gone only once its task has run for
+    longer than the lease, so a live one is not interrupted by a quick recovery.
+    """
+    lease = lease or timedelta(seconds=conf.worker_lease_seconds())
+    cutoff = timezone.now() - lease
+    heartbeats = dict(WorkerHeartbeat.objects.values_list("worker_id", "seen_at"))
+    count = 0
+    for result in _running_safeguarding_tasks():
+        worker = _last_worker(result)
+        seen_at = heartbeats.get(worker)
+        if seen_at is not None and seen_at >= cutoff:
+            continue  # alive
+        if seen_at is None and result.started_at and result.started_at >= cutoff:
+            continue  # an unknown worker, still within its lease
+        count += _requeue(result)
+    WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - HEARTBEAT_KEEP).delete()
+    return count
+
+
+def tasks_release(*, worker_id: str) -> int:
+    """Hand back the safeguarding tasks a live worker holds but is no longer running: called by
+    the worker itself after it lost its database connection mid-task, when it could not record
+    the result (the task runs again; see the module docstring for why that is safe)."""
+    count = 0
+    for result in _running_safeguarding_tasks():
+        if _last_worker(result) == worker_id:
+            count += _requeue(result)
+    return count
+
+
+def heartbeat_beat(*, worker_id: str, hostname: str, pid: int) -> None:
+    """Record that this worker is alive."""
+    now = timezone.now()
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
+    if not updated:
+        WorkerHeartbeat.objects.update_or_create(
+            worker_id=worker_id,
+            defaults={"hostname": hostname[:255], "pid": pid, "started_at": now, "seen_at": now},
+        )
+
+
+def heartbeat_stop(*, worker_id: str) -> None:
+    """A worker stopping cleanly removes its heartbeat (it holds no task by then)."""
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
