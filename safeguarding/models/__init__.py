@@ -630,6 +630,8 @@ class DeliveryKind(models.TextChoices):
     ESCALATION_HEAD = "escalation_head", _("Escalation, to the head teacher")
     # casework: the reminder to the owner of an action on a case that has come due
     ACTION_DUE = "action_due", _("Action due, to its owner")
+    # Triage
+    ASSIGNED = "assigned", _("Case assigned, to the DSL or deputy")
 
 
 ESCALATION_KINDS = (
@@ -647,9 +649,6 @@ class DeliveryQuerySet(models.QuerySet):
 
     def for_schools(self, school_ids):
         return self.filter(Q(concern__school_id__in=school_ids) | Q(flag__school_id__in=school_ids))
-
-    # Triage
-    ASSIGNED = "assigned", _("Case assigned, to the DSL or deputy")
 
 
 class Delivery(models.Model):

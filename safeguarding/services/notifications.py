@@ -233,6 +233,27 @@ def _record_failure(delivery_id: int, exc: BaseException) -> Delivery:
     return delivery
 
 
+def _mark_hand_over(mailer, mark) -> None:
+    """Commit the moment the message is handed over, from which silence means "maybe sent".
+
+    Over SMTP that is just before the message's content goes out (the DATA command): a server
+    that is slow or refuses at the envelope (MAIL, RCPT) cannot have accepted anything, so an
+    attempt killed there is safely sent again by another worker. Other mailers are marked
+    before they send.
+    """
+    smtp = getattr(mailer, "connection", None)
+    if smtp is None or not callable(getattr(smtp, "data", None)):
+        mark()
+        return
+    send_data = smtp.data
+
+    def data(message):
+        mark()
+        return send_data(message)
+
+    smtp.data = data
+
+
 def delivery_attempt(*, delivery_id: int, token: str) -> str:
     """Try to send one notification email; on a clear failure, schedule the next try.
 
@@ -279,9 +300,11 @@ def delivery_attempt(*, delivery_id: int, token: str) -> str:
         _record_failure(delivery_id, exc)
         return "retry"
     try:
-        # Committed before the hand-over: from here on, silence means "maybe sent".
-        Delivery.objects.filter(pk=delivery_id, token=token).update(
-            transmit_started_at=timezone.now()
+        _mark_hand_over(
+            mailer,
+            lambda: Delivery.objects.filter(pk=delivery_id, token=token).update(
+                transmit_started_at=timezone.now()
+            ),
         )
         mailer.send_messages([message])
     except CLEAR_FAILURES as exc:

@@ -95,8 +95,10 @@ def _log_case_visit(request, concern) -> None:
 
 
 def _render_case(request, concern, **bound_forms):
-    _log_case_visit(request, concern)
-    services.alerts_mark_read(user=request.user, concern=concern)
+    if request.method == "GET":
+        # A form sent back with its errors writes nothing: not a view, not an alert read.
+        _log_case_visit(request, concern)
+        services.alerts_mark_read(user=request.user, concern=concern)
     concern = _case_queryset().get(pk=concern.pk)
     viewers = (
         AccessLogEntry.objects.visible_to(request.user)

@@ -51,7 +51,7 @@ class TestInbox:
         order = [int(n) for n in re.findall(r'href="/safeguarding/cases/(\d+)/">Concern', page)]
         assert order == [urgent.pk, old.pk, newest.pk]
         assert "Immediate danger" in page
-        assert "Not acknowledged — waiting 0\xa0minutes" in page
+        assert "Not yet — waiting 0\xa0minutes" in page
         assert "New concern" in page  # the in-app alerts
 
     def test_tabs_show_each_state(self, dsl_client, dsl, raise_concern, pupil):
