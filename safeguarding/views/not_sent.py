@@ -11,6 +11,10 @@ DSL in person now.
 These pages are rendered without touching the database (no user, no session, no messages),
 so they also work from the site's error handler when the database is down before the view
 even runs: see `not_sent_response`.
+
+They also leave the submission id in a cookie (an id only, nothing anyone wrote), so that a
+person who goes Back and sends the form from there still sends it under the same id: the form
+takes the kept id (`submission_id_for_form`) until a concern is raised with it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -34,6 +39,45 @@ TALK_URL_NAME = "talk"
 RAISE_URL_NAME = "raise"
 # The staff form's fields that go back unchanged (hidden) with a resend.
 RAISE_HIDDEN_FIELDS = ("pupil", "occurred_at", "immediate_danger", "told_dsl_in_person")
+
+
+# The cookie that keeps a failed send's submission id, per form (see the module's docstring).
+UNSENT_COOKIES = {TALK_URL_NAME: "sw_unsent_talk", RAISE_URL_NAME: "sw_unsent_raise"}
+UNSENT_COOKIE_MAX_AGE = 24 * 60 * 60
+
+
+def remember_unsent(response: HttpResponse, *, form: str, submission: str) -> HttpResponse:
+    """Keep the id of a send that failed, so the form offers it again after Back."""
+    response.set_cookie(
+        UNSENT_COOKIES[form],
+        submission,
+        max_age=UNSENT_COOKIE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def forget_unsent(response: HttpResponse, *, form: str) -> HttpResponse:
+    """The concern went through: the next form gets a new id."""
+    response.delete_cookie(UNSENT_COOKIES[form], samesite="Lax")
+    return response
+
+
+def submission_id_for_form(request, *, form: str) -> uuid.UUID:
+    """The id a new copy of the form is sent with: the kept id of a send that failed, unless a
+    concern was raised with it since (then, or with no kept id, a new one), so a message
+    written after a success is never taken for the one before it."""
+    from ..models import Concern
+
+    try:
+        kept = uuid.UUID(request.COOKIES.get(UNSENT_COOKIES[form], ""))
+    except ValueError:
+        return uuid.uuid4()
+    if Concern.objects.filter(raised_by=request.user, idempotency_key=kept).exists():
+        return uuid.uuid4()
+    return kept
 
 
 def _submission_id(data) -> str:
@@ -68,7 +112,8 @@ def talk_not_sent(request) -> HttpResponse:
     }
     html = render_to_string("safeguarding/talk_not_sent.html", context)
     logger.warning("Safeguarding: a pupil's message could not be saved (database fault)")
-    return HttpResponse(html, status=503)
+    response = HttpResponse(html, status=503)
+    return remember_unsent(response, form=TALK_URL_NAME, submission=data["submission"])
 
 
 def raise_not_sent(request) -> HttpResponse:
@@ -85,7 +130,8 @@ def raise_not_sent(request) -> HttpResponse:
     }
     html = render_to_string("safeguarding/raise_not_sent.html", context)
     logger.warning("Safeguarding: a staff concern could not be saved (database fault)")
-    return HttpResponse(html, status=503)
+    response = HttpResponse(html, status=503)
+    return remember_unsent(response, form=RAISE_URL_NAME, submission=context["submission"])
 
 
 def not_sent_response(request) -> HttpResponse | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import DatabaseError
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -22,7 +20,7 @@ from ..models import (
     Feeling,
 )
 from .common import _see_other
-from .not_sent import talk_not_sent
+from .not_sent import forget_unsent, submission_id_for_form, talk_not_sent
 
 # --- Pupils: "Talk to someone" ---------------------------------------------------------------
 
@@ -57,9 +55,9 @@ def talk(request):
             except DatabaseError:
                 # Nothing was saved: say so, and give back what they wrote to send again.
                 return talk_not_sent(request)
-            return _see_other(reverse("safeguarding:talk_sent"))
+            return forget_unsent(_see_other(reverse("safeguarding:talk_sent")), form="talk")
     else:
-        form = TalkForm(initial={"submission": uuid.uuid4()})
+        form = TalkForm(initial={"submission": submission_id_for_form(request, form="talk")})
     return render(
         request,
         "safeguarding/talk.html",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +22,7 @@ from ..models import (
     ConcernSource,
 )
 from .common import _see_other
-from .not_sent import raise_not_sent
+from .not_sent import forget_unsent, raise_not_sent, submission_id_for_form
 
 # --- Staff: raising a concern and seeing its status -----------------------------------------
 
@@ -67,9 +65,10 @@ def raise_concern(request):
                 # Nothing was saved: say so plainly, and give back what they wrote.
                 return raise_not_sent(request)
             else:
-                return _see_other(reverse("safeguarding:raised_detail", args=[concern.pk]))
+                done = _see_other(reverse("safeguarding:raised_detail", args=[concern.pk]))
+                return forget_unsent(done, form="raise")
     else:
-        initial = {"submission": uuid.uuid4()}
+        initial = {"submission": submission_id_for_form(request, form="raise")}
         pupil_id = request.GET.get("pupil", "")
         if pupil_id.isdecimal() and pupils.filter(pk=pupil_id).exists():
             initial["pupil"] = int(pupil_id)

@@ -169,3 +169,28 @@ def login_pupil():
         page.wait_for_url("**/learn/")
 
     return login
+
+
+# --- A real mail server and the real task worker, for the safeguarding stories -----------------
+
+
+@pytest.fixture
+def sink():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it is sent."""
+    from tests.safeguarding.realmail import SMTPSink
+
+    server = SMTPSink()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker(sink, tmp_path, transactional_db):
+    """The real task worker (`db_worker` processes) sending through `sink`."""
+    from tests.safeguarding.realmail import Workers
+
+    pool = Workers(tmp_path)
+    pool.start(smtp_port=sink.port)
+    yield pool
+    pool.stop_all()

@@ -1,6 +1,8 @@
 """A pupil types a disclosure in their own words (no listed phrase) into a quiz's free-text
-question; they are told calmly that a trusted adult will read it, and the DSL finds the flag at
-the top of the "Needs review" list, explained. Every page passes axe at phone and desktop widths.
+question; they are told calmly that a trusted adult will read it, the DSL's email arrives at
+once (the real task worker, a real SMTP server) with nothing of what was written, and the DSL
+finds the flag at the top of the "Needs review" list, explained. Every page passes axe at phone
+and desktop widths.
 """
 
 from allauth.mfa.totp.internal.auth import TOTP
@@ -11,6 +13,7 @@ from safeguarding.services import flag_raise
 from schools.models import StaffRole
 from tests import factories
 from tests.quizzes.helpers import SPEC, make_quiz
+from tests.safeguarding.realmail import wait_for
 
 PASSWORD = "correct-horse-battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -26,7 +29,7 @@ def accessible_at_both_widths(page, assert_accessible, context):
 
 
 def test_a_paraphrased_disclosure_reaches_the_dsl_explained(
-    page, assert_accessible, login_staff, login_pupil, school, teacher
+    page, assert_accessible, login_staff, login_pupil, school, teacher, sink, worker
 ):
     dsl = factories.staff(school, StaffRole.DSL)
     TOTP.activate(dsl, TOTP_SECRET)
@@ -60,6 +63,19 @@ def test_a_paraphrased_disclosure_reaches_the_dsl_explained(
     expect(note.get_by_role("link", name="0800 1111")).to_be_visible()
     accessible_at_both_widths(page, assert_accessible, "question with the calm line")
 
+    # The DSL is emailed at once: a link by number, nothing the pupil wrote, no name.
+    flag = Flag.objects.exclude(pk=older.pk).get()
+    flag_link = f"/safeguarding/flags/{flag.pk}/"
+
+    def dsl_email():
+        return [m for m in sink.messages if dsl.email in m.to and flag_link in m.body]
+
+    wait_for(dsl_email, what="the DSL's email about the new flag", logs=worker.logs)
+    [mail] = dsl_email()
+    assert mail.subject == "Something needs review on Streamwise"
+    for secret in ("pics", "pay", "Esme", "Hawks"):
+        assert secret not in mail.raw
+
     # And again on the result.
     page.get_by_role("link", name="Finish").click()
     page.get_by_role("button", name="Finish and see how I did").click()
@@ -74,7 +90,6 @@ def test_a_paraphrased_disclosure_reaches_the_dsl_explained(
     page.context.clear_cookies()
 
     # The DSL finds it at the top of "Needs review", and the flag explains itself.
-    flag = Flag.objects.exclude(pk=older.pk).get()
     login_staff(page, dsl.email, PASSWORD, totp_secret=TOTP_SECRET)
     page.goto("/safeguarding/?tab=review")
     rows = page.locator("table tbody tr")

@@ -6,7 +6,6 @@ Every page passes axe at phone (390 px) and desktop widths."""
 
 import io
 
-import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 from PIL import Image
@@ -22,28 +21,12 @@ from safeguarding.models import (
 )
 from schools.models import StaffRole
 from tests import factories
-from tests.safeguarding.realmail import SMTPSink, Workers, wait_for
+from tests.safeguarding.realmail import wait_for
 
 PASSWORD = "correct-horse-battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def sink():
-    server = SMTPSink()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def worker(sink, tmp_path, transactional_db):
-    pool = Workers(tmp_path)
-    pool.start(smtp_port=sink.port)
-    yield pool
-    pool.stop_all()
 
 
 def screenshot_png() -> bytes:

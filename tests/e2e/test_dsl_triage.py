@@ -6,7 +6,6 @@ counts. Every page passes axe at a phone's width and on a desktop."""
 
 import re
 
-import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from playwright.sync_api import expect
 
@@ -14,28 +13,12 @@ from safeguarding import services
 from safeguarding.models import ConcernSource, EntryKind
 from schools.models import StaffRole
 from tests import factories
-from tests.safeguarding.realmail import SMTPSink, Workers, wait_for
+from tests.safeguarding.realmail import wait_for
 
 PASSWORD = "correct-horse-battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def sink():
-    server = SMTPSink()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def worker(sink, tmp_path, transactional_db):
-    pool = Workers(tmp_path)
-    pool.start(smtp_port=sink.port)
-    yield pool
-    pool.stop_all()
 
 
 def check_both_widths(page, assert_accessible, what):

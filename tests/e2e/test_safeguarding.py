@@ -6,7 +6,6 @@ sees only its status. Every page passes axe."""
 import re
 from urllib.parse import urlparse
 
-import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -14,26 +13,10 @@ from playwright.sync_api import expect
 from safeguarding.models import Concern, ConcernSource, ConcernStatus
 from schools.models import StaffRole
 from tests import factories
-from tests.safeguarding.realmail import SMTPSink, Workers, wait_for
+from tests.safeguarding.realmail import wait_for
 
 PASSWORD = "correct-horse-battery"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-@pytest.fixture
-def sink():
-    server = SMTPSink()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def worker(sink, tmp_path, transactional_db):
-    pool = Workers(tmp_path)
-    pool.start(smtp_port=sink.port)
-    yield pool
-    pool.stop_all()
 
 
 def log_out(page):

@@ -264,3 +264,64 @@ def test_the_inbox_says_escalated_only_once_a_concern_was(dsl_client, raise_conc
     assert concern_escalate_if_unacknowledged(concern_id=concern.pk)
     page = dsl_client.get(reverse("safeguarding:home")).text
     assert "Escalated " in page and "not escalated yet" not in page
+
+
+# --- Back from the "not sent" page: the form keeps the same id --------------------------------
+
+
+def form_submission(page: str) -> str:
+    return re.search(r'name="submission" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.django_db
+def test_back_to_the_form_after_a_failed_send_keeps_the_same_id(
+    pupil_client, pupil, dsl, monkeypatch
+):
+    first_form = pupil_client.get(TALK).text
+    submission = form_submission(first_form)
+    sent = {"details": "someone online scares me", "feeling": "scared", "submission": submission}
+    monkeypatch.setattr(services, "concern_raise", _fail)
+    assert pupil_client.post(TALK, sent).status_code == 503
+    monkeypatch.undo()
+
+    # Back (the form is loaded again): it offers the id of the send that failed.
+    again = pupil_client.get(TALK).text
+    assert form_submission(again) == submission
+    assert (
+        pupil_client.post(TALK, {**sent, "submission": form_submission(again)}).status_code == 303
+    )
+    # The original send, retried from the browser's history, is the same concern.
+    assert pupil_client.post(TALK, sent).status_code == 303
+    assert Concern.objects.count() == 1
+
+    # Once it went through, a new message gets a new id: never merged into the old one.
+    assert form_submission(pupil_client.get(TALK).text) != submission
+
+
+@pytest.mark.django_db
+def test_a_kept_id_already_used_for_a_concern_is_not_offered_again(
+    teacher_client, teacher, pupil, dsl, monkeypatch
+):
+    sent = form_data(pupil)
+    monkeypatch.setattr(services, "concern_raise", _fail)
+    teacher_client.post(RAISE, sent)
+    monkeypatch.undo()
+    assert form_submission(teacher_client.get(RAISE).text) == str(sent["submission"])
+    # The send went through after all (from another tab): the cookie is still there, but a
+    # new form must not reuse an id a concern already has.
+    services.concern_raise(
+        raised_by=teacher,
+        pupil=pupil,
+        what_happened="sent from another tab",
+        idempotency_key=uuid.UUID(str(sent["submission"])),
+    )
+    assert form_submission(teacher_client.get(RAISE).text) != str(sent["submission"])
+
+
+def test_a_forged_cookie_is_ignored(rf, teacher):
+    from safeguarding.views.not_sent import UNSENT_COOKIES, submission_id_for_form
+
+    request = rf.get(RAISE)
+    request.user = teacher
+    request.COOKIES[UNSENT_COOKIES["raise"]] = "<script>"
+    assert isinstance(submission_id_for_form(request, form="raise"), uuid.UUID)
