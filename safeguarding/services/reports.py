@@ -30,6 +30,7 @@ from ..models import (
     ConcernSource,
     ConcernStatus,
     EntryKind,
+    ReferralOutcome,
 )
 
 
@@ -159,8 +160,8 @@ def _by_field(
 
 def governor_counts(*, user, school: School, year: int) -> GovernorCounts:
     """Concerns of one school in one school year, per term and for the year: by category,
-    source, year group, where they stand now, referral agency; the median time from raising
-    to a lead's acknowledgement. Only for the school's leads (others see no concerns)."""
+    source, year group, where they stand now, referral agency and outcome; the median time from
+    raising to a lead's acknowledgement. Only for the school's leads (others see no concerns)."""
     periods = school_year_periods(year)
     whole = periods[-1]
     concerns = Concern.objects.visible_to(user).filter(school=school).filter(whole.q())
@@ -190,6 +191,21 @@ def governor_counts(*, user, school: School, year: int) -> GovernorCounts:
     zero = (0,) * len(periods)
     agencies = [CountRow(str(label), by_agency.get(value, zero)) for value, label in Agency.choices]
 
+    # What came of the referrals: the outcome recorded on a referral or in a later outcome entry.
+    outcome_entries = ChronologyEntry.objects.visible_to(user).filter(
+        concern__in=concerns, outcome__gt=""
+    )
+    by_outcome = {
+        row["outcome"]: _counts(row, periods)
+        for row in outcome_entries.values("outcome")
+        .annotate(**_period_counts(periods, prefix="concern__", distinct="concern"))
+        .order_by()
+    }
+    outcomes = [
+        CountRow(str(label), by_outcome.get(value, zero))
+        for value, label in ReferralOutcome.choices
+    ]
+
     waits: dict[str, list[timedelta]] = {p.key: [] for p in periods}
     waiting = dict.fromkeys((p.key for p in periods), 0)
     for raised, acknowledged in concerns.values_list("created_at", "acknowledged_at"):
@@ -212,6 +228,7 @@ def governor_counts(*, user, school: School, year: int) -> GovernorCounts:
             CountTable("year_group", _("By year group"), years),
             CountTable("outcome", _("Where the cases stand now"), statuses),
             CountTable("agency", _("Referred to (concerns with a referral)"), agencies),
+            CountTable("referral_outcome", _("What came of the referrals"), outcomes),
         ],
         median_to_acknowledge=medians,
         not_acknowledged=tuple(waiting[p.key] for p in periods),

@@ -56,9 +56,14 @@ def year_of_concerns(school, teacher, dsl, pupil, group):
             status=status,
         )
 
-    def referral(c, agency):
-        ChronologyEntry.objects.create(
-            concern=c, number=1, kind=EntryKind.REFERRAL, agency=agency, author=dsl
+    def referral(c, agency, outcome=""):
+        return ChronologyEntry.objects.create(
+            concern=c,
+            number=1,
+            kind=EntryKind.REFERRAL,
+            agency=agency,
+            author=dsl,
+            outcome=outcome,
         )
 
     a = concern(at(2025, 10, 6), ack=timedelta(minutes=10))
@@ -69,11 +74,21 @@ def year_of_concerns(school, teacher, dsl, pupil, group):
         ack=timedelta(minutes=30),
         status=ConcernStatus.REFERRED,
     )
-    referral(b, "ceop")
+    referral(b, "ceop", outcome="early_help")
     c = concern(at(2026, 2, 3), who=quinn, status=ConcernStatus.NEW)
     c.categories.set([grooming, bullying])
     d = concern(at(2026, 6, 20), ack=timedelta(hours=2), status=ConcernStatus.CLOSED)
-    referral(d, "social_care")
+    first = referral(d, "social_care")
+    # Its outcome came later, as an entry of its own pointing at the referral.
+    ChronologyEntry.objects.create(
+        concern=d,
+        number=2,
+        kind=EntryKind.OUTCOME,
+        text="Strategy meeting held.",
+        outcome="section_47",
+        referral=first,
+        author=dsl,
+    )
     concern(at(2025, 8, 31, 23, 0), ack=timedelta(minutes=1))  # the school year before
 
 
@@ -107,6 +122,10 @@ def test_the_figures_per_term_and_year(dsl, school, year_of_concerns):
     assert agencies["CEOP"] == (1, 0, 0, 1)
     assert agencies["Children's social care / MASH"] == (0, 0, 1, 1)
     assert agencies["Police"] == (0, 0, 0, 0)
+    outcomes = table(counts, "referral_outcome")
+    assert outcomes["Early help"] == (1, 0, 0, 1)
+    assert outcomes["Section 47 (child protection enquiry)"] == (0, 0, 1, 1)
+    assert outcomes["No further action"] == (0, 0, 0, 0)
     assert counts.median_to_acknowledge == (
         timedelta(minutes=20),
         None,
