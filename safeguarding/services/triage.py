@@ -7,7 +7,7 @@ reading the code agree:
 2. what a pupil raised through "Talk to someone", by the feeling they chose: scared first, then
    sad, worried, angry or not sure (or no feeling chosen), and "OK" last of the pupil's;
 3. everything else (concerns staff raised, flags from free-text screening), strongest flag
-   first (see `flag_strength_ordering`);
+   first (see `FLAG_ORDER`);
 4. within each step, whoever has waited longest first.
 
 A pupil's "OK" comes after staff concerns and flags: the child chose to reach out, so it stays
@@ -91,33 +91,9 @@ def _concern_tier():
     )
 
 
-# ▼▼▼ FLAG STRENGTH: the one place the inbox reads a flag's strength and explanation. ▼▼▼
-# Screening is gaining `Flag.strength` (higher = stronger) and `Flag.explanation` (why, in
-# words). Until the field exists, flags are ordered by waiting time alone.
-def _flag_has(field: str) -> bool:
-    return any(f.name == field for f in Flag._meta.get_fields())
-
-
-def flag_strength_ordering() -> list:
-    """How flags are ordered among themselves: strongest first, then longest waiting."""
-    if _flag_has("strength"):
-        return [F("strength").desc(nulls_last=True), "created_at"]
-    return ["created_at"]
-
-
-def flag_strength(flag: Flag) -> float:
-    """A flag's strength as a number (higher = stronger); 0 when it has none."""
-    try:
-        return float(getattr(flag, "strength", None) or 0)
-    except (TypeError, ValueError):  # a strength that isn't numeric: order by waiting time
-        return 0.0
-
-
-def flag_explanation(flag: Flag) -> str:
-    return getattr(flag, "explanation", "") or flag.reason
-
-
-# ▲▲▲ FLAG STRENGTH ▲▲▲
+#: How flags are ordered among themselves: strongest first (the detector's 1–5), then longest
+#: waiting.
+FLAG_ORDER = (F("strength").desc(), "created_at")
 
 
 EXCERPT_CHARS = 140
@@ -132,7 +108,7 @@ class InboxRow:
     concern: Concern | None
     flag: Flag | None
     tier: int
-    strength: float
+    strength: int
     waiting_since: datetime
     excerpt: str
 
@@ -147,7 +123,7 @@ class InboxRow:
     @property
     def explanation(self) -> str:
         """Why a flag was raised, in words (empty for a concern)."""
-        return flag_explanation(self.flag) if self.flag else ""
+        return (self.flag.explanation or self.flag.reason) if self.flag else ""
 
     @property
     def sort_key(self) -> tuple:
@@ -171,7 +147,7 @@ def _concern_rows(concerns: QuerySet, limit: int) -> list[InboxRow]:
             concern=c,
             flag=None,
             tier=c.triage_tier,
-            strength=0.0,
+            strength=0,
             waiting_since=c.created_at,
             excerpt=_excerpt(c.what_happened),
         )
@@ -180,13 +156,13 @@ def _concern_rows(concerns: QuerySet, limit: int) -> list[InboxRow]:
 
 
 def _flag_rows(flags: QuerySet, limit: int) -> list[InboxRow]:
-    flags = flags.select_related("pupil").order_by(*flag_strength_ordering())[:limit]
+    flags = flags.select_related("pupil").order_by(*FLAG_ORDER)[:limit]
     return [
         InboxRow(
             concern=None,
             flag=f,
             tier=TIER_OTHER,
-            strength=flag_strength(f),
+            strength=f.strength,
             waiting_since=f.created_at,
             excerpt=_excerpt(f.text_excerpt),
         )

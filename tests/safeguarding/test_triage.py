@@ -159,6 +159,21 @@ class TestTriageList:
         second = talk(pupil, "scared")
         assert rows(dsl_client.get(HOME).text) == [f"c{first.pk}", f"c{second.pk}"]
 
+    def test_a_stronger_flag_comes_before_an_older_weaker_one(self, dsl_client, pupil):
+        weak = services.flag_raise(
+            pupil=pupil, source="Quiz", text_excerpt="a", reason="b", strength=1
+        )
+        strong = services.flag_raise(
+            pupil=pupil,
+            source="Quiz",
+            text_excerpt="c",
+            reason="d",
+            strength=4,
+            explanation="Mentions images + a threat or demand.",
+        )
+        page = dsl_client.get(HOME, {"status": "review"}).text
+        assert rows(page) == [f"f{strong.pk}", f"f{weak.pk}"]
+
     def test_each_row_shows_source_year_feeling_categories_and_an_excerpt(
         self, dsl_client, mixed_inbox, dsl
     ):
