@@ -15,7 +15,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,7 @@ from .common import (
     _lock,
     _require_lead,
     logger,
+    save_once,
     text_too_long_message,
 )
 from .concerns import concern_acknowledge
@@ -115,13 +116,10 @@ def case_action_add(
         created_by=user,
         idempotency_key=idempotency_key,
     )
-    try:
-        with transaction.atomic():
-            action.save()
-    except IntegrityError:
-        if idempotency_key is None:
-            raise
-        return CaseAction.objects.get(created_by=user, idempotency_key=idempotency_key)
+    key = {"created_by": user, "idempotency_key": idempotency_key} if idempotency_key else None
+    saved = save_once(action, key=key)
+    if saved is not action:
+        return saved
     _entry_add(
         concern=concern,
         kind=EntryKind.ACTION_ADDED,

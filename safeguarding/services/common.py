@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,3 +103,20 @@ def _display_name(user) -> str:
     if user is None:
         return _("Streamwise")
     return user.get_full_name() or user.email or user.get_username()
+
+
+def save_once(record, *, key: dict | None):
+    """Save a new row that a unique key makes single (a submission id, a source key), and
+    return it; when a double submit saved the same key first, return that row instead.
+
+    `key` names the unique lookup (e.g. {"raised_by": user, "idempotency_key": id}); with no
+    key (None) there is no race to lose and an IntegrityError is a real error.
+    """
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        if key is None:
+            raise
+        return type(record).objects.get(**key)
+    return record

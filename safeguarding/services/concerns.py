@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +40,7 @@ from .common import (
     _require_lead,
     logger,
     safeguarding_leads,
+    save_once,
     text_too_long_message,
 )
 from .escalation import escalation_next_due, escalation_notify, escalation_repeat
@@ -131,14 +132,11 @@ def concern_raise(
         idempotency_key=idempotency_key,
         flag=flag,
     )
-    try:
-        with transaction.atomic():
-            concern.save()
-    except IntegrityError:
-        if idempotency_key is None:
-            raise
-        # The same form was submitted twice at once; the other submission won.
-        return Concern.objects.get(raised_by=raised_by, idempotency_key=idempotency_key)
+    # The same form submitted twice at once: the submission that saved first wins.
+    key = {"raised_by": raised_by, "idempotency_key": idempotency_key} if idempotency_key else None
+    saved = save_once(concern, key=key)
+    if saved is not concern:
+        return saved
     if categories:
         concern.categories.set(categories)
     _entry_add(concern=concern, kind=EntryKind.RAISED, author=raised_by, text=_raised_text(concern))

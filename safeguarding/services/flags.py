@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from .common import (
     _require_lead,
     logger,
     safeguarding_leads,
+    save_once,
 )
 from .concerns import concern_acknowledge, concern_raise
 from .escalation import escalation_next_due, escalation_notify, escalation_repeat
@@ -77,13 +78,9 @@ def flag_raise(
         explanation=explanation[:500],
         concepts=[str(concept)[:50] for concept in concepts][:30],
     )
-    try:
-        with transaction.atomic():
-            flag.save()
-    except IntegrityError:
-        if not source_key:
-            raise
-        return Flag.objects.get(pupil=pupil, source_key=source_key)
+    saved = save_once(flag, key={"pupil": pupil, "source_key": source_key} if source_key else None)
+    if saved is not flag:
+        return saved
     _notify_new_flag(flag)
     logger.info("Safeguarding flag %s raised", flag.pk)
     return flag
