@@ -1,6 +1,5 @@
 """The access log is a hash chain: `verify_access_log` notices any change, removal or insertion."""
 
-import importlib
 import os
 import subprocess
 import sys
@@ -29,10 +28,20 @@ def drop_append_only_protection():
 
 
 def restore_protection():
-    migration = importlib.import_module("safeguarding.migrations.0002_append_only_triggers")
-    with connection.schema_editor() as schema_editor:
-        migration.remove_triggers(None, schema_editor)
-        migration.add_triggers(None, schema_editor)
+    """Put back the one trigger `drop_append_only_protection` took away."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "CREATE TRIGGER IF NOT EXISTS safeguarding_accesslogentry_no_update BEFORE UPDATE "
+                "ON safeguarding_accesslogentry BEGIN "
+                "SELECT RAISE(ABORT, 'safeguarding records are append-only'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER safeguarding_accesslogentry_append_only BEFORE UPDATE OR DELETE "
+                "ON safeguarding_accesslogentry FOR EACH ROW "
+                "EXECUTE FUNCTION safeguarding_refuse_change()"
+            )
 
 
 def tamper(sql, params=()):

@@ -201,7 +201,8 @@ def _sent(w: World):
 def _held(w: World):
     from safeguarding.services import legal_hold_place
 
-    return legal_hold_place(pupil=w.pupil, user=w.dsl, reason="An inquiry")
+    legal_hold_place(pupil=w.pupil, user=w.dsl, reason="An inquiry")
+    return w.pupil
 
 
 def _child_details_body(w: World) -> dict:
