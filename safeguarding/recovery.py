@@ -28,17 +28,74 @@ from django_tasks_db.models import DBTaskResult
 
 from . import conf
 from .models import Delivery, WorkerHeartbeat
-from .tasks import concern_escalation_check, delivery_send
+from .tasks import (
+    case_action_reminder,
+    concern_escalation_check,
+    delivery_send,
+    flag_escalation_check,
+)
 
 logger = logging.getLogger("streamwise.safeguarding")
 
-SAFEGUARDING_TASK_PATHS = (delivery_send.module_path, concern_escalation_check.module_path)
+SAFEGUARDING_TASK_PATHS = tuple(
+    task.module_path
+    for task in (
+        delivery_send,
+        concern_escalation_check,
+        flag_escalation_check,
+        case_action_reminder,
+    )
+)
+# A safeguarding task that failed because it lost the database is run again after this wait.
+DATABASE_FAULT_RETRY = timedelta(seconds=5)
+# The exceptions Django raises when the database connection itself fails.
+DATABASE_FAULTS = ("django.db.utils.OperationalError", "django.db.utils.InterfaceError")
 # Heartbeats of workers gone this long are deleted (their tasks were recovered long before).
 HEARTBEAT_KEEP = timedelta(days=1)
 
 
 def _last_worker(result: DBTaskResult) -> str:
     return result.worker_ids[-1] if result.worker_ids else ""
+
+
+def _release_delivery_claim(result: DBTaskResult) -> None:
+    """An email's claim belongs to the attempt that died (only the task holding the current
+    token may claim a delivery): release it for the attempt that runs now. An attempt that had
+    reached the mail server is never sent again all the same (see services.notifications)."""
+    if result.task_path == delivery_send.module_path:
+        kwargs = result.args_kwargs.get("kwargs", {})
+        Delivery.objects.filter(
+            pk=kwargs.get("delivery_id"), token=kwargs.get("token"), sent_at__isnull=True
+        ).update(claimed_until=None)
+
+
+def failed_on_database(result: DBTaskResult) -> bool:
+    """A safeguarding task recorded as failed because its database connection failed mid-task
+    (not because of anything in the task): it has to run again, not stay failed."""
+    return (
+        result.status == TaskResultStatus.FAILED
+        and result.task_path in SAFEGUARDING_TASK_PATHS
+        and result.exception_class_path in DATABASE_FAULTS
+    )
+
+
+def task_retry_after_database_fault(result: DBTaskResult) -> None:
+    """Queue a task that lost its database mid-way to run again shortly."""
+    with transaction.atomic():
+        _release_delivery_claim(result)
+        DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.FAILED).update(
+            status=TaskResultStatus.READY,
+            started_at=None,
+            finished_at=None,
+            exception_class_path="",
+            traceback="",
+            run_after=timezone.now() + DATABASE_FAULT_RETRY,
+        )
+    logger.warning(
+        "Safeguarding task %s (%s) lost its database mid-way; it runs again shortly",
+        result.pk,
+        result.task_path.rsplit(".", 1)[-1],
+    )
 
 
 def _requeue(result: DBTaskResult) -> bool:
@@ -53,13 +110,7 @@ def _requeue(result: DBTaskResult) -> bool:
         )
         if handed_back is None or handed_back.worker_ids != result.worker_ids:
             return False
-        if result.task_path == delivery_send.module_path:
-            kwargs = result.args_kwargs.get("kwargs", {})
-            # Its claim belongs to the dead attempt (only the task holding the current token
-            # may claim a delivery), so release it for the attempt that runs now.
-            Delivery.objects.filter(
-                pk=kwargs.get("delivery_id"), token=kwargs.get("token"), sent_at__isnull=True
-            ).update(claimed_until=None)
+        _release_delivery_claim(result)
         handed_back.status = TaskResultStatus.READY
         handed_back.started_at = None
         handed_back.save(update_fields=["status", "started_at"])

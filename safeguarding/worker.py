@@ -95,6 +95,11 @@ class ResilientWorker(Worker):
             # reconnects and hands the task back.
             self._lost_task = True
             raise
+        if recovery.failed_on_database(db_task_result):
+            # The task lost its connection mid-way and was recorded as failed: that is the
+            # database's fault, not the task's. Reconnect and run it again shortly.
+            _close_connections()
+            recovery.task_retry_after_database_fault(db_task_result)
 
     # --- Heartbeat and recovery, in their own thread and database connection ------------------
 

@@ -285,3 +285,34 @@ def test_recovery_leaves_a_live_workers_task_alone(dsl, raise_concern):
     row.refresh_from_db()
     assert row.status == TaskResultStatus.READY
     assert str(uuid.UUID(row.args_kwargs["kwargs"]["token"]))
+
+
+def test_a_task_that_lost_its_database_mid_way_runs_again(dsl, raise_concern):
+    """A connection terminated inside a task makes the worker record it as failed; for a
+    safeguarding task that is the database's fault, so it goes back on the queue (claim
+    released) instead of leaving the email unsent."""
+    from django.db import OperationalError
+    from django.utils import timezone
+
+    from safeguarding.recovery import failed_on_database, task_retry_after_database_fault
+
+    raise_concern()
+    row = task_row(delivery_send)
+    row.claim("worker")
+    delivery = Delivery.objects.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        claimed_until=timezone.now() + timedelta(minutes=5), attempts=1
+    )
+    row.set_failed(OperationalError("terminating connection due to administrator command"))
+    assert failed_on_database(row)
+    task_retry_after_database_fault(row)
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.READY and row.exception_class_path == ""
+    assert row.run_after > timezone.now()
+    delivery.refresh_from_db()
+    assert delivery.claimed_until is None and delivery.sent_at is None
+
+    # A task that failed for a reason of its own stays failed.
+    row.claim("worker")
+    row.set_failed(ValueError("a bug"))
+    assert not failed_on_database(row)
