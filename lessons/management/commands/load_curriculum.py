@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.loader import CurriculumError, curriculum_files, curriculum_load
+from lessons.loader import CURRICULUM_DIR, CurriculumError, curriculum_files, curriculum_load
+from lessons.parents import parent_packs_load
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             return
         try:
             report = curriculum_load(directory=directory, make_site_root=site_root)
+            packs = parent_packs_load(directory=Path(directory or CURRICULUM_DIR) / "parents")
         except CurriculumError as error:
             raise CommandError(str(error)) from error
         for warning in report.warnings:
@@ -43,4 +45,8 @@ class Command(BaseCommand):
                 f"Curriculum loaded: {len(report.created)} created, {len(report.updated)} "
                 f"updated, {len(report.unchanged)} unchanged."
             )
+        )
+        self.stdout.write(
+            f"Parent and carer packs: {len(packs.created)} created, {len(packs.updated)} "
+            f"updated, {len(packs.unchanged)} unchanged."
         )
