@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import parents_views, progress_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -43,6 +43,11 @@ urlpatterns = [
         "classes/<int:pk>/work/<int:assignment_pk>/<str:what>.<str:fmt>",
         progress_views.progress_export,
         name="progress_export",
+    ),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/parents/",
+        parents_views.parents_share,
+        name="parents_share",
     ),
     path("overdue/", progress_views.overdue, name="overdue"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
