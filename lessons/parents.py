@@ -262,16 +262,18 @@ def _state(pack: ParentPack) -> dict:
 
 
 def parent_packs_load(*, directory: Path | None = None) -> PackReport:
-    """Create or update the packs from `<directory>/*.yaml` (default: lessons/curriculum/parents).
+    """Create or update the packs from `<directory>/*.yaml` (default: the curriculum's `parents/`).
 
     Every file is checked first (its module exists, `pack_problems` finds nothing); if any
     fails, CurriculumError says where and nothing is written. Running it again with the same
     files changes nothing.
     """
+    from . import loader
     from .loader import CurriculumError
     from .models import ModulePage
 
-    directory = Path(directory or PARENTS_DIR)
+    # Beside the curriculum files, wherever they are read from (looked up now, not at import).
+    directory = Path(directory or loader.CURRICULUM_DIR / "parents")
     report = PackReport()
     files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
     problems, ready = [], []

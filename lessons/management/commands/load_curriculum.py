@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lessons.loader import CURRICULUM_DIR, CurriculumError, curriculum_files, curriculum_load
+from lessons.loader import CurriculumError, curriculum_files, curriculum_load
 from lessons.parents import parent_packs_load
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             return
         try:
             report = curriculum_load(directory=directory, make_site_root=site_root)
-            packs = parent_packs_load(directory=Path(directory or CURRICULUM_DIR) / "parents")
+            packs = parent_packs_load(directory=Path(directory) / "parents" if directory else None)
         except CurriculumError as error:
             raise CommandError(str(error)) from error
         for warning in report.warnings:
