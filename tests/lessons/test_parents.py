@@ -232,3 +232,10 @@ def test_each_shipped_pack_prints_on_one_page(db):
         assert len(reader.pages) == 1, pack.module.slug
         text = " ".join(reader.pages[0].extract_text().split())
         assert pack.intro[:40] in text and "0800 1111" in text
+
+
+def test_the_module_page_links_to_its_pack(pack, client):
+    html = client.get(pack.module.url).content.decode()
+    assert f'href="{reverse("parents:pack", args=["test-8-10"])}"' in html
+    older = ModulePage.objects.get(slug="test-11-13")
+    assert "For parents and carers" not in client.get(older.url).content.decode()
