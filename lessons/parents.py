@@ -214,9 +214,17 @@ class ParentPack(models.Model):
             return
         values = {"title": self.title, "intro": self.intro}
         values.update({name: self.points(name) for name in LIST_NAMES})
-        problems = pack_problems(values, age_band=self.module.age_band, name=str(_("This pack")))
+        problems = pack_problems(values, age_band=self.module.age_band, name="pack")
         if problems:
-            raise ValidationError([p.replace(f"{_('This pack')}: ", "", 1) for p in problems])
+            raise ValidationError([self._for_editors(p) for p in problems])
+
+    @staticmethod
+    def _for_editors(problem: str) -> str:
+        """A problem in the editor's words: the fields by their labels, no file name."""
+        problem = problem.split(": ", 1)[1]
+        for name, label, _help in LIST_FIELDS:
+            problem = problem.replace(f"`{name}`", f"“{label}”")
+        return problem.replace("`title`", "the title").replace("`intro`", "the introduction")
 
 
 # --- Loading the files -------------------------------------------------------------------------

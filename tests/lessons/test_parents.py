@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from lessons.loader import CURRICULUM_DIR, CurriculumError, curriculum_files, curriculum_load
 from lessons.models import ModulePage
-from lessons.parents import PARENTS_DIR, ParentPack, pack_problems, parent_packs_load
+from lessons.parents import LIST_NAMES, PARENTS_DIR, ParentPack, pack_problems, parent_packs_load
 from lessons.services import assignment_create
 from tests.lessons.conftest import FIXTURE_CURRICULUM
 
@@ -148,7 +148,7 @@ def test_an_editor_cannot_save_a_pack_without_the_help_advice(pack):
     pack.if_something_happened = [("point", "Stay calm and talk to your child.")]
     with pytest.raises(ValidationError) as error:
         pack.full_clean()
-    assert "`if_something_happened` must say Report Remove" in " ".join(error.value.messages)
+    assert "“If something has happened” must say Report Remove" in " ".join(error.value.messages)
 
 
 def test_editors_can_open_the_pack_in_the_admin(pack, client):
@@ -239,3 +239,41 @@ def test_the_module_page_links_to_its_pack(pack, client):
     assert f'href="{reverse("parents:pack", args=["test-8-10"])}"' in html
     older = ModulePage.objects.get(slug="test-11-13")
     assert "For parents and carers" not in client.get(older.url).content.decode()
+
+
+def _admin_form(pack, **changes) -> dict:
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    values = {"title": pack.title, "intro": pack.intro}
+    values.update({name: pack.points(name) for name in LIST_NAMES})
+    values.update(changes)
+    return nested_form_data(
+        {
+            "module": pack.module.pk,
+            "title": values["title"],
+            "intro": values["intro"],
+            **{name: streamfield([("point", p) for p in values[name]]) for name in LIST_NAMES},
+        }
+    )
+
+
+def test_an_editor_saves_a_pack_in_the_admin_and_is_told_what_advice_is_missing(pack, client):
+    from django.contrib.auth.models import Group
+
+    from tests import factories
+
+    editor = factories.UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    url = reverse("wagtailsnippets_lessons_parentpack:edit", args=[pack.pk])
+    without_ceop = [p for p in pack.points("if_something_happened") if "CEOP" not in p]
+    response = client.post(url, _admin_form(pack, if_something_happened=without_ceop))
+    assert response.status_code == 200
+    assert "“If something has happened” must say CEOP" in response.content.decode()
+    pack.refresh_from_db()
+    assert any("CEOP" in p for p in pack.points("if_something_happened"))
+
+    response = client.post(url, _admin_form(pack, title="A better title"))
+    assert response.status_code == 302
+    pack.refresh_from_db()
+    assert pack.title == "A better title"
