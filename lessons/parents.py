@@ -62,6 +62,7 @@ LIST_FIELDS: tuple[tuple[str, str, str], ...] = (
 LIST_NAMES = [name for name, _label, _help in LIST_FIELDS]
 STARTERS = 3
 MAX_SENTENCE_WORDS = 30  # plain language: no long lists crammed into one sentence
+MAX_POINT_CHARS = 400
 
 # Advice that must be in every pack: (where, what is missing, pattern).
 REQUIRED_ADVICE: tuple[tuple[str, str, str], ...] = (
@@ -113,6 +114,10 @@ def pack_problems(values: dict[str, Any], *, age_band: str, name: str) -> list[s
         items = values.get(field_name)
         if not isinstance(items, list) or not [i for i in items if str(i).strip()]:
             problems.append(f"{name}: `{field_name}` needs at least one point")
+        elif any(len(str(i)) > MAX_POINT_CHARS for i in items):
+            problems.append(
+                f"{name}: a point in `{field_name}` is over {MAX_POINT_CHARS} characters"
+            )
     starters = values.get("conversation_starters") or []
     if isinstance(starters, list) and len(starters) != STARTERS:
         problems.append(f"{name}: give exactly {STARTERS} conversation starters")
@@ -150,7 +155,7 @@ def pack_problems(values: dict[str, Any], *, age_band: str, name: str) -> list[s
 
 def _points_field(label, help_text, **kwargs):
     return StreamField(
-        [("point", wagtail_blocks.TextBlock(label=_("Point"), max_length=400))],
+        [("point", wagtail_blocks.TextBlock(label=_("Point"), max_length=MAX_POINT_CHARS))],
         verbose_name=label,
         help_text=help_text,
         **kwargs,
@@ -284,10 +289,14 @@ def parent_packs_load(*, directory: Path | None = None) -> PackReport:
     directory = Path(directory or loader.CURRICULUM_DIR / "parents")
     report = PackReport()
     files = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
-    problems, ready = [], []
+    problems, ready, seen = [], [], set()
     for path in files:
         data = _read(path)
         name = f"parents/{path.name}"
+        if data["module"] in seen:
+            problems.append(f"{name}: another file is already the pack of “{data['module']}”")
+            continue
+        seen.add(data["module"])
         module = ModulePage.objects.filter(slug=data["module"]).first()
         if module is None:
             problems.append(f"{name}: there is no module “{data['module']}” (load it first)")

@@ -277,3 +277,10 @@ def test_an_editor_saves_a_pack_in_the_admin_and_is_told_what_advice_is_missing(
     assert response.status_code == 302
     pack.refresh_from_db()
     assert pack.title == "A better title"
+
+
+def test_two_files_for_one_module_are_refused(curriculum, packs_dir):
+    shutil.copy(packs_dir / "test-8-10.yaml", packs_dir / "copy.yaml")
+    with pytest.raises(CurriculumError, match="another file is already the pack of “test-8-10”"):
+        parent_packs_load(directory=packs_dir)
+    assert not ParentPack.objects.exists()
