@@ -8,8 +8,10 @@
   fairness rules of the helpers' brief hold.
 """
 
+import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -351,3 +353,11 @@ def test_the_fairness_check_can_fail():
                 for scene in block.get("scenes", []):
                     scene["choices"].sort(key=lambda c: not c["safe"])
     assert any("the safe choice is first" in p for p in fairness_problems(data))
+
+
+def test_the_8_10_h5p_chat_has_alex_watching_not_going_live():
+    root = Path(__file__).resolve().parents[2] / "h5p" / "demo_content"
+    content = root / "spot-the-signs-in-the-chat" / "content" / "content.json"
+    intro = json.loads(content.read_text())["intro"]
+    assert "Alex is playing a game on a live stream" not in intro
+    assert "watching a grown-up" in intro
