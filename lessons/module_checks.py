@@ -31,7 +31,8 @@ from quizzes.models import Attempt, CheckPhase, Quiz
 from quizzes.module_checks import check_spec_problems, check_upsert_from_spec, submitted_phases
 from schools.models import Pupil
 
-from .loader import CURRICULUM_DIR, CurriculumError, banned_words_in
+from . import loader
+from .loader import CurriculumError, banned_words_in
 from .models import LessonPage, LessonProgress, ModulePage
 
 CHECKS_FOLDER = "checks"
@@ -49,7 +50,7 @@ def module_check(module: ModulePage) -> Quiz | None:
 
 
 def check_files(directory: Path | None = None) -> list[Path]:
-    folder = Path(directory or CURRICULUM_DIR) / CHECKS_FOLDER
+    folder = Path(directory or loader.CURRICULUM_DIR) / CHECKS_FOLDER
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
