@@ -122,3 +122,21 @@ def test_a_pupil_hears_what_they_know_more_about_and_never_a_mark(check, pupils)
     assert "keeping safe and private online" in message
     assert "people online" not in message
     assert "%" not in message
+
+
+def test_the_knowledge_map_counts_the_after_check_but_not_the_before(check, group, teacher):
+    from quizzes.analysis import knowledge_map
+    from tests.quizzes.helpers import make_quiz
+
+    lesson_quiz = make_quiz()  # 8–10, checks online relationships among others
+    ann = factories.pupil(group, "Ann").pupil
+    take_check(ann, check, CheckPhase.BEFORE, wrong_keys={"c1", "c2"})
+    kmap = knowledge_map(group=group, user=teacher)
+    assert all(not cell.counts for row in kmap.rows for cell in row.cells)
+    take_check(ann, check, CheckPhase.AFTER, wrong_keys={"c1"})
+    kmap = knowledge_map(group=group, user=teacher)
+    strand = next(s for s in kmap.strands if s.value == "online_relationships")
+    cell = kmap.rows[0].cells[kmap.strands.index(strand)]
+    assert (cell.counts["secure"], cell.counts["developing"]) == (1, 1)
+    # Where to teach it again: the lesson quiz, never the check itself.
+    assert [link.quiz_id for link in strand.quizzes] == [lesson_quiz.pk]
