@@ -59,6 +59,7 @@ def test_a_pupil_takes_the_check_before_and_after_and_the_teacher_sees_the_gains
     accessible_at_both_widths(page, assert_accessible, "a check question")
     for _number in range(5):
         page.get_by_role("link", name="Skip this question").click()
+    accessible_at_both_widths(page, assert_accessible, "handing in the check")
     page.get_by_role("button", name="Hand in my check").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for doing the check!")
     expect(page.locator("[data-check-message]")).to_contain_text("same check again at the end")
@@ -101,3 +102,12 @@ def test_a_pupil_takes_the_check_before_and_after_and_the_teacher_sees_the_gains
         page.get_by_role("img", name="Bar chart: percent secure before and after")
     ).to_be_visible()  # noqa: E501
     accessible_at_both_widths(page, assert_accessible, "the class's learning gains")
+
+    # The school admin sees the whole school's figures, and the way to each class's.
+    admin = factories.staff(school, StaffRole.SCHOOL_ADMIN)
+    page.context.clear_cookies()
+    login_staff(page, admin.email, PASSWORD)
+    page.goto("/portal/school/gains/")
+    expect(page.get_by_text("1 did the check before, 1 after; 1 did both.")).to_be_visible()
+    expect(page.get_by_role("link", name="Kestrels")).to_be_visible()
+    accessible_at_both_widths(page, assert_accessible, "the school's learning gains")
