@@ -21,9 +21,10 @@ from .exports import Table, csv_response
 from .permissions import school_admin_view
 
 # The chart's geometry (SVG user units): a label line and two bars per row.
-BAR_WIDTH = 480
-ROW_HEIGHT = 64
+BAR_WIDTH = 440
+ROW_HEIGHT = 76
 TOP = 8
+VALUE_ROOM = 110  # right of a full bar, for "After 100%"
 
 
 def _checks(age_band: str | None = None) -> list[Quiz]:
@@ -41,16 +42,16 @@ def _chart(rows) -> dict:
         bars.append(
             {
                 "row": row,
-                "label_y": y + 14,
-                "before_y": y + 22,
-                "after_y": y + 42,
+                "label_y": y + 16,
+                "before_y": y + 26,
+                "after_y": y + 48,
                 "before_w": round(BAR_WIDTH * (row.before or 0) / 100, 1),
                 "after_w": round(BAR_WIDTH * (row.after or 0) / 100, 1),
                 "before_text_x": round(BAR_WIDTH * (row.before or 0) / 100, 1) + 6,
                 "after_text_x": round(BAR_WIDTH * (row.after or 0) / 100, 1) + 6,
             }
         )
-    return {"bars": bars, "height": TOP + len(rows) * ROW_HEIGHT, "width": BAR_WIDTH + 60}
+    return {"bars": bars, "height": TOP + len(rows) * ROW_HEIGHT, "width": BAR_WIDTH + VALUE_ROOM}
 
 
 def _sections(checks: list[Quiz], pupils) -> list[dict]:
