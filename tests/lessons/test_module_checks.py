@@ -182,6 +182,8 @@ def test_a_check_cannot_be_started_as_an_ordinary_quiz(check, pupil, pupil_clien
     response = pupil_client.post(reverse("quizzes:start", args=[check.pk]))
     assert response.status_code == 403
     assert not Attempt.objects.exists()
+    detail = pupil_client.get(reverse("quizzes:detail", args=[check.pk]))
+    assert detail.status_code == 302 and detail.url == reverse("learn_home")
 
 
 def test_options_are_shuffled_per_attempt_and_recorded(check, pupil, module):
