@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import gains_views, progress_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -44,11 +44,15 @@ urlpatterns = [
         progress_views.progress_export,
         name="progress_export",
     ),
+    path("classes/<int:pk>/gains/", gains_views.class_gains, name="class_gains"),
+    path("classes/<int:pk>/gains.csv", gains_views.class_gains_export, name="class_gains_export"),
     path("overdue/", progress_views.overdue, name="overdue"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/reset-login/", views.pupil_reset_login, name="pupil_reset_login"),
     # School admins: the whole school
     path("school/overview/", progress_views.school_overview_view, name="school_overview"),
+    path("school/gains/", gains_views.school_gains, name="school_gains"),
+    path("school/gains.csv", gains_views.school_gains_export, name="school_gains_export"),
     path("school/classes/", views.school_classes, name="school_classes"),
     path("school/classes/add/", views.class_add, name="class_add"),
     path("school/classes/<int:pk>/edit/", views.class_edit, name="class_edit"),

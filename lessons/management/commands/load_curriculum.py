@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from lessons.loader import CurriculumError, curriculum_files, curriculum_load
+from lessons.module_checks import module_checks_load
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             return
         try:
             report = curriculum_load(directory=directory, make_site_root=site_root)
+            checks = module_checks_load(directory=directory)
         except CurriculumError as error:
             raise CommandError(str(error)) from error
         for warning in report.warnings:
@@ -41,6 +43,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Curriculum loaded: {len(report.created)} created, {len(report.updated)} "
-                f"updated, {len(report.unchanged)} unchanged."
+                f"updated, {len(report.unchanged)} unchanged; {len(checks)} module checks."
             )
         )
