@@ -163,7 +163,7 @@ class HelpBlock(blocks.StructBlock):
         required=False,
         help_text=_(
             "Optional. Shown before the standard signposting (a trusted adult, Childline, CEOP "
-            "for 8+, Report Remove for 14–16 and the Talk to someone button), which is added "
+            "for 8+, Report Remove for 11–16 and the Talk to someone button), which is added "
             "for you."
         ),
     )

@@ -165,6 +165,9 @@ class ModulePage(Page):
         context["age_band"] = self.age_band
         context["lesson_cards"] = lesson_cards(self.lessons(), pupil=pupil, request=request)
         context["show_teacher_notes"] = permissions.can_preview_lessons(request.user)
+        from .module_checks import check_offer
+
+        context["module_check"] = check_offer(module=self, pupil=pupil)
         return context
 
 

@@ -84,9 +84,27 @@ class FeedbackTiming(models.TextChoices):
     AT_END = "at_end", _("At the end of the quiz")
 
 
+class QuizPurpose(models.TextChoices):
+    """What a quiz is for: the end of a lesson, or the same short check before and after a
+    module (learning gains, `quizzes.gains`)."""
+
+    LESSON = "lesson", _("Lesson quiz")
+    MODULE_CHECK = "module_check", _("Module check (before and after)")
+
+
+class CheckPhase(models.TextChoices):
+    """When a pupil took a module check."""
+
+    BEFORE = "before", _("Before the module")
+    AFTER = "after", _("After the module")
+
+
 class QuizQuerySet(models.QuerySet):
     def for_age_band(self, age_band: str):
         return self.filter(age_band=age_band)
+
+    def module_checks(self):
+        return self.filter(purpose=QuizPurpose.MODULE_CHECK)
 
 
 class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
@@ -122,6 +140,13 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
         max_length=5,
         choices=AgeBand.choices,
         help_text=_("Pupils in this age band may take the quiz until it is assigned to classes."),
+    )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=QuizPurpose.choices,
+        default=QuizPurpose.LESSON,
+        help_text=_("A module check is taken before and after a module; it shows no mark."),
     )
     intro = models.TextField(_("introduction"), blank=True)
     remember = models.TextField(
@@ -187,6 +212,10 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
 
     def get_absolute_url(self):
         return reverse("quizzes:detail", args=[self.pk])
+
+    @property
+    def is_module_check(self) -> bool:
+        return self.purpose == QuizPurpose.MODULE_CHECK
 
     @property
     def pupil_heading(self) -> str:
@@ -374,6 +403,10 @@ class Attempt(models.Model):
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
     scored_count = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
+    # For a module check: taken before or after the module (empty for other quizzes).
+    phase = models.CharField(
+        _("check phase"), max_length=10, choices=CheckPhase.choices, blank=True, default=""
+    )
 
     objects = AttemptQuerySet.as_manager()
 

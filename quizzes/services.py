@@ -367,8 +367,14 @@ def _limit_message(quiz: Quiz) -> str:
 
 
 @transaction.atomic
-def attempt_start(*, pupil: Pupil, quiz: Quiz) -> Attempt:
-    """Start an attempt, or return the pupil's open one (a closed tab resumes where it was)."""
+def attempt_start(*, pupil: Pupil, quiz: Quiz, check_phase: str = "") -> Attempt:
+    """Start an attempt, or return the pupil's open one (a closed tab resumes where it was).
+
+    A module check is started only through `quizzes.module_checks.check_start`, which passes
+    the phase (before or after the module) recorded with the attempt.
+    """
+    if quiz.is_module_check != bool(check_phase):
+        raise QuizNotAvailable(_("This check starts from your module page."))
     _check_may_take(pupil, quiz)
     # One pupil at a time: two tabs pressing "Start" together get the same attempt.
     Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
@@ -388,6 +394,7 @@ def attempt_start(*, pupil: Pupil, quiz: Quiz) -> Attempt:
                 number=submitted + 1,
                 question_order=question_order,
                 option_orders=option_orders,
+                phase=check_phase,
             )
     except IntegrityError:
         # Another request started it first (databases without row locks).

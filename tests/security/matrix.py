@@ -349,6 +349,12 @@ ROWS: tuple[Row, ...] = (
     route("home_for_user", everyone(REDIRECT)),
     # Lessons: the pupil's home (the player is the LessonPage type, below)
     route("learn_home", PUPIL_PAGE),
+    route(
+        "learn_module_check",
+        grid(FORBIDDEN, (ANONYMOUS, PUPIL_LOGIN), (PUPILS, NOT_ALLOWED)),
+        lambda w: w.module.pk,
+        lambda w: "before",
+    ),
     # Quizzes, pupils
     route("quizzes:detail", PUPIL_PAGE, lambda w: w.quiz.pk),
     route("quizzes:start", everyone(NOT_ALLOWED), lambda w: w.quiz.pk),
@@ -378,8 +384,12 @@ ROWS: tuple[Row, ...] = (
     ),
     per_owner(PORTAL + "parents_share", class_page, group, _shared_work),
     route(PORTAL + "overdue", PORTAL_PAGE),
+    per_owner(PORTAL + "class_gains", class_page, group),
+    per_owner(PORTAL + "class_gains_export", class_page, group),
     # Teacher portal: the school admin's pages
     route(PORTAL + "school_overview", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "school_gains", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "school_gains_export", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "school_classes", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "class_add", SCHOOL_ADMIN_PAGE),
     per_owner(PORTAL + "class_edit", school_record, group),

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from lessons.loader import CurriculumError, curriculum_files, curriculum_load
+from lessons.module_checks import module_checks_load
 from lessons.parents import parent_packs_load
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             return
         try:
             report = curriculum_load(directory=directory, make_site_root=site_root)
+            checks = module_checks_load(directory=directory)
             packs = parent_packs_load(directory=Path(directory) / "parents" if directory else None)
         except CurriculumError as error:
             raise CommandError(str(error)) from error
@@ -43,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Curriculum loaded: {len(report.created)} created, {len(report.updated)} "
-                f"updated, {len(report.unchanged)} unchanged."
+                f"updated, {len(report.unchanged)} unchanged; {len(checks)} module checks."
             )
         )
         self.stdout.write(

@@ -45,7 +45,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0005_protect_pupil_records'),
+        ('lessons', '0006_help_report_remove_11_plus'),
         ('wagtailcore', '0002_initial_data'),
     ]
 
