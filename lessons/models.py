@@ -662,3 +662,7 @@ class Assignment(models.Model):
         if self.module_id:
             return LessonPage.objects.in_modules([self.module])
         return LessonPage.objects.live().filter(pk=self.lesson_id)
+
+
+# The parent and carer pack of a module lives in its own module (see lessons/parents.py).
+from .parents import ParentPack  # noqa: E402, F401

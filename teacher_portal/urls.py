@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import gains_views, progress_views, views
+from . import gains_views, parents_views, progress_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -46,6 +46,11 @@ urlpatterns = [
     ),
     path("classes/<int:pk>/gains/", gains_views.class_gains, name="class_gains"),
     path("classes/<int:pk>/gains.csv", gains_views.class_gains_export, name="class_gains_export"),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/parents/",
+        parents_views.parents_share,
+        name="parents_share",
+    ),
     path("overdue/", progress_views.overdue, name="overdue"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/reset-login/", views.pupil_reset_login, name="pupil_reset_login"),

@@ -317,6 +317,24 @@ def _attachment_url(owner: Owner) -> UrlBuilder:
     return url
 
 
+def _with_parent_pack(world: World) -> str:
+    """The world's 8–10 module, with its parent and carer pack loaded (the fixture file)."""
+    from lessons.parents import parent_packs_load
+    from tests.lessons.conftest import FIXTURE_CURRICULUM
+
+    parent_packs_load(directory=FIXTURE_CURRICULUM / "parents")
+    return world.module.slug
+
+
+def _shared_work(records: SchoolRecords) -> int:
+    """Work of the owner's class whose module has a parent and carer pack."""
+    from lessons.parents import parent_packs_load
+    from tests.lessons.conftest import FIXTURE_CURRICULUM
+
+    parent_packs_load(directory=FIXTURE_CURRICULUM / "parents")
+    return records.assignment.pk
+
+
 # --- The table -------------------------------------------------------------------------------
 
 PORTAL = "teacher_portal:"
@@ -364,6 +382,7 @@ ROWS: tuple[Row, ...] = (
     per_owner(
         PORTAL + "progress_export", class_page, group, assignment, lambda r: "grid", lambda r: "csv"
     ),
+    per_owner(PORTAL + "parents_share", class_page, group, _shared_work),
     route(PORTAL + "overdue", PORTAL_PAGE),
     per_owner(PORTAL + "class_gains", class_page, group),
     per_owner(PORTAL + "class_gains_export", class_page, group),
@@ -609,4 +628,7 @@ ROWS: tuple[Row, ...] = (
     route(SAFE + "case_assign", LEADS_POST, lambda w: w.class_one.concern.pk),
     route(SAFE + "reports", LEADS_PAGE),
     route(SAFE + "reports_csv", LEADS_PAGE),
+    # Parent and carer packs (issue 12): public, the same for everyone, nothing about anyone
+    route("parents:pack", PUBLIC, _with_parent_pack),
+    route("parents:pack_pdf", PUBLIC, _with_parent_pack),
 )

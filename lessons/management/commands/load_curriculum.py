@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lessons.loader import CurriculumError, curriculum_files, curriculum_load
 from lessons.module_checks import module_checks_load
+from lessons.parents import parent_packs_load
 
 
 class Command(BaseCommand):
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         try:
             report = curriculum_load(directory=directory, make_site_root=site_root)
             checks = module_checks_load(directory=directory)
+            packs = parent_packs_load(directory=Path(directory) / "parents" if directory else None)
         except CurriculumError as error:
             raise CommandError(str(error)) from error
         for warning in report.warnings:
@@ -45,4 +47,8 @@ class Command(BaseCommand):
                 f"Curriculum loaded: {len(report.created)} created, {len(report.updated)} "
                 f"updated, {len(report.unchanged)} unchanged; {len(checks)} module checks."
             )
+        )
+        self.stdout.write(
+            f"Parent and carer packs: {len(packs.created)} created, {len(packs.updated)} "
+            f"updated, {len(packs.unchanged)} unchanged."
         )
