@@ -118,3 +118,27 @@ def test_ordering_and_matching_with_cards_by_keyboard(page, assert_accessible, l
         (by_left[left].pk, by_left[left].pk) for left, _right in PAIRS
     }
     both_widths(page, assert_accessible, "matching feedback")
+
+
+def test_cards_can_be_dragged_with_a_mouse(page, login_pupil, group):
+    quiz = make_quiz(questions=QUESTIONS, attempts_allowed="unlimited")
+    credentials = factories.pupil(group, "Ola")
+    login_pupil(page, code=group.code, name="Ola", pictures=credentials.picture_password.split("-"))
+    page.goto(f"/quizzes/{quiz.pk}/")
+    page.get_by_role("button", name="Start the quiz").click()
+
+    cards = page.locator(".quiz-cards__list .quiz-card-button")
+    expect(cards).to_have_count(4)
+    first = cards.first.inner_text()
+    moving = cards.nth(2).inner_text()
+    cards.nth(2).drag_to(cards.first)
+    expect(cards.first).to_have_text(moving)
+    expect(cards.nth(2)).to_have_text(first)
+
+    page.goto(page.url.replace("/questions/1/", "/questions/2/"))
+    left, right = PAIRS[0]
+    page.get_by_role("button", name=right, exact=True).drag_to(
+        page.get_by_role("button", name=f"{left}:")
+    )
+    expect(page.get_by_role("button", name=f"{left}: {right}")).to_be_visible()
+    expect(page.locator(".quiz-cards__pool .quiz-card-button")).to_have_count(2)

@@ -7,6 +7,7 @@
 //   swap with;
 // - matching: tap a card, then the place where it goes (tapping a filled place with no card
 //   picked up puts its card back).
+// With a mouse, cards can also be dragged onto the card to swap with or the place they go.
 // Every control is a real <button> (Enter and Space work), at least 44×44 CSS px, and each change
 // is announced in a status region.
 
@@ -20,6 +21,24 @@ function makeButton(className, text) {
   button.className = className;
   button.textContent = text;
   return button;
+}
+
+// Dragging is the same as picking a card up (`onPick`) and tapping where it goes (`onDrop`).
+function draggable(card, value, onPick) {
+  card.draggable = true;
+  card.addEventListener("dragstart", (event) => {
+    event.dataTransfer.setData("text/plain", value);
+    event.dataTransfer.effectAllowed = "move";
+    onPick(value);
+  });
+}
+
+function dropZone(element, onDrop) {
+  element.addEventListener("dragover", (event) => event.preventDefault());
+  element.addEventListener("drop", (event) => {
+    event.preventDefault();
+    onDrop();
+  });
 }
 
 function setupStatus(root) {
@@ -78,6 +97,10 @@ function enhanceOrdering(root, selects) {
       card.setAttribute("aria-label", `${say(d.labelNumber, { number: i + 1 })}: ${text}`);
       card.dataset.value = value;
       card.addEventListener("click", () => tap(value));
+      draggable(card, value, (v) => {
+        picked = v;
+      });
+      dropZone(card, () => picked !== null && picked !== value && tap(value));
       const up = makeButton("quiz-move", "↑");
       up.setAttribute("aria-label", say(d.labelUpNamed, { item: text }));
       up.title = d.labelUp;
@@ -179,6 +202,9 @@ function enhanceMatching(root, selects) {
       card.setAttribute("aria-pressed", picked === value ? "true" : "false");
       card.dataset.value = value;
       card.addEventListener("click", () => pick(value));
+      draggable(card, value, (v) => {
+        picked = v;
+      });
       item.append(card);
       pool.append(item);
     }
@@ -199,6 +225,7 @@ function enhanceMatching(root, selects) {
       target.setAttribute("aria-label", `${label}: ${value ? texts.get(value) : d.labelEmpty}`);
       target.dataset.index = String(i);
       target.addEventListener("click", () => drop(i));
+      dropZone(target, () => picked !== null && drop(i));
       row.append(name, target);
       targets.append(row);
     });
