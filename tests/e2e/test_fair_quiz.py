@@ -136,6 +136,7 @@ def test_cards_can_be_dragged_with_a_mouse(page, login_pupil, group):
     expect(cards.nth(2)).to_have_text(first)
 
     page.goto(page.url.replace("/questions/1/", "/questions/2/"))
+    page.set_viewport_size({"width": 1280, "height": 1600})  # no scrolling in mid-drag
     left, right = PAIRS[0]
     page.get_by_role("button", name=right, exact=True).drag_to(
         page.get_by_role("button", name=f"{left}:")
