@@ -221,3 +221,34 @@ def test_the_editor_says_nothing_about_a_fair_quiz(editor):
     )
     assert Quiz.objects.filter(title="Editor quiz").exists()
     assert "Saved, but worth a look" not in response.content.decode()
+
+
+# --- Cards for ages 4–10, with the selects as the no-JavaScript fallback ----------------------
+
+
+def test_ordering_for_ages_8_to_10_offers_cards_over_the_select_fallback(pupil_client, pupil):
+    quiz = make_quiz(questions=[TELL_FIRST])
+    pupil_client.post(f"/quizzes/{quiz.pk}/start/")
+    attempt = Attempt.objects.get(pupil=pupil, quiz=quiz)
+    page = pupil_client.get(f"/quizzes/attempts/{attempt.pk}/questions/1/").content.decode()
+    assert 'data-quiz-cards="ordering"' in page
+    assert 'name="place_1"' in page  # what is posted, and all there is without JavaScript
+    assert "quizzes/cards.js" in page
+    response = pupil_client.post(
+        f"/quizzes/attempts/{attempt.pk}/questions/1/",
+        {f"place_{n}": str(o.pk) for n, o in enumerate(options(question(quiz, "q1")), start=1)},
+    )
+    assert response.status_code == 302
+
+
+def test_older_pupils_keep_the_select_for_each_place(db, older_pupil):
+    from django.test import Client
+
+    quiz = make_quiz(key="ages-11-13/x", age_band="11-13", questions=[TELL_FIRST])
+    client = Client()
+    client.force_login(older_pupil.pupil.user)
+    client.post(f"/quizzes/{quiz.pk}/start/")
+    attempt = Attempt.objects.get(quiz=quiz)
+    page = client.get(f"/quizzes/attempts/{attempt.pk}/questions/1/").content.decode()
+    assert 'name="place_1"' in page
+    assert "data-quiz-cards=" not in page
