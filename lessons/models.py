@@ -7,6 +7,7 @@ they are only ever written through `lessons.services`.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -433,6 +434,10 @@ class LessonProgress(models.Model):
     time_spent = models.DurationField(_("time spent"), default=timedelta)
     last_active_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The order this pupil sees activity choices, cards, messages and statements in is derived
+    # from it (lessons/player.py), so feedback and the teacher's view show the same order.
+    # Empty for progress from before shuffling: those pupils keep the authored order.
+    shuffle_seed = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = LessonProgressQuerySet.as_manager()
 
@@ -446,9 +451,21 @@ class LessonProgress(models.Model):
     def __str__(self):
         return f"{self.pupil} — {self.lesson_id}: {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.shuffle_seed is None:
+            self.shuffle_seed = shuffle_seed_for(self.pupil_id, self.lesson_id)
+        super().save(*args, **kwargs)
+
     @property
     def is_completed(self) -> bool:
         return self.status == ProgressStatus.COMPLETED
+
+
+def shuffle_seed_for(pupil_id: int, lesson_id: int) -> int:
+    """The seed a pupil's new progress row for a lesson gets (and that a pupil who has not
+    started the lesson yet is shown with), so the order is the same before and after."""
+    digest = hashlib.sha256(f"streamwise-shuffle:{pupil_id}:{lesson_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 class ActivityResponseQuerySet(_PupilScopedQuerySet):

@@ -74,6 +74,13 @@ CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.SCENARIO, QuestionType.
 SCORED_TYPES = tuple(t for t in QuestionType if t != QuestionType.FREE_TEXT)
 
 
+class OrderingAccept(models.TextChoices):
+    """Which answers to an ordering question are right."""
+
+    EXACT = "exact", _("Only the order given")
+    STARTS_WITH_FIRST = "starts_with_first", _("Any order that starts with the first item")
+
+
 class CountedAttempt(models.TextChoices):
     BEST = "best", _("The best attempt")
     LATEST = "latest", _("The latest attempt")
@@ -176,8 +183,12 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
     shuffle_options = models.BooleanField(
         _("shuffle options"),
-        default=False,
-        help_text=_("Items to put in order and pairs to match are always shuffled."),
+        default=True,
+        help_text=_(
+            "Each pupil sees the options in an order of their own, so the right answer is not "
+            "always in the same place. Pinned options keep their place. Items to put in order "
+            "and pairs to match are always shuffled."
+        ),
     )
     feedback_timing = models.CharField(
         _("show feedback"),
@@ -253,7 +264,8 @@ class Question(ClusterableModel, Orderable):
     - single choice, scenario: options, exactly one correct; a scenario also has `scenario`;
     - multiple select: options, one or more correct; the exact set must be chosen;
     - true or false: `answer`, `feedback`, `shows_if_wrong`;
-    - ordering: options are the items, listed in the correct order; `feedback`;
+    - ordering: options are the items, listed in the correct order; `feedback`; `accept` says
+      whether only that order is right or any order that starts with the first item;
     - matching: each option is a pair, `text` on the left and `match` on the right; `feedback`;
     - free text: just the question; never scored, screened for safeguarding phrases.
     """
@@ -291,12 +303,23 @@ class Question(ClusterableModel, Orderable):
         default=Shows.MISCONCEPTION,
         help_text=_("For true or false, ordering and matching questions."),
     )
+    accept = models.CharField(
+        _("orders that are right"),
+        max_length=20,
+        choices=OrderingAccept.choices,
+        default=OrderingAccept.EXACT,
+        help_text=_(
+            "For ordering questions: only the order given, or any order that starts with the "
+            "first item (e.g. “Tell a trusted adult” first, then the rest in any order)."
+        ),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("strand")]),
         FieldPanel("scenario"),
         FieldPanel("text"),
         FieldRowPanel([FieldPanel("answer"), FieldPanel("shows_if_wrong")]),
+        FieldPanel("accept"),
         FieldPanel("feedback"),
         InlinePanel("options", label=_("Option")),
     ]
@@ -328,6 +351,13 @@ class Option(Orderable):
         help_text=_("For matching questions: what goes with this item."),
     )
     correct = models.BooleanField(_("correct"), default=False)
+    pinned = models.BooleanField(
+        _("pinned"),
+        default=False,
+        help_text=_(
+            "Keep this option where it is when options are shuffled (e.g. “None of these” last)."
+        ),
+    )
     shows = models.CharField(
         _("choosing it shows"), max_length=20, choices=Shows.choices, default=Shows.DEVELOPING
     )
@@ -340,7 +370,7 @@ class Option(Orderable):
     panels = [
         FieldPanel("text"),
         FieldPanel("match"),
-        FieldRowPanel([FieldPanel("correct"), FieldPanel("shows")]),
+        FieldRowPanel([FieldPanel("correct"), FieldPanel("pinned"), FieldPanel("shows")]),
         FieldPanel("feedback"),
     ]
 

@@ -25,13 +25,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Make the library the default site's home page even if another page is.",
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Refuse the files if the fairness check warns (quiz answers easy to guess).",
+        )
 
-    def handle(self, *args, directory=None, site_root=False, **options):
+    def handle(self, *args, directory=None, site_root=False, strict=False, **options):
         if not curriculum_files(directory):
             self.stdout.write(self.style.WARNING("No curriculum files found; nothing to load."))
             return
         try:
-            report = curriculum_load(directory=directory, make_site_root=site_root)
+            report = curriculum_load(directory=directory, make_site_root=site_root, strict=strict)
             checks = module_checks_load(directory=directory)
             packs = parent_packs_load(directory=Path(directory) / "parents" if directory else None)
         except CurriculumError as error:
