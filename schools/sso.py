@@ -71,8 +71,10 @@ def link_matches(link: SchoolSignIn, claims: dict) -> bool:
 def verified_email(sociallogin, kind: str) -> str | None:
     if kind == SignInKind.MICROSOFT:
         # Graph's mail (or sign-in name) of an account in the school's own tenant: set by the
-        # school's IT, and the tenant has been checked before this is used.
-        return (sociallogin.user.email or "").strip() or None
+        # school's IT, and the tenant has been checked before this is used. (The provider's
+        # data, never the local user's: a saved link's user is not the provider's word.)
+        data = sociallogin.account.extra_data or {}
+        return str(data.get("mail") or data.get("userPrincipalName") or "").strip() or None
     for address in sociallogin.email_addresses:
         if address.verified and address.email:
             return address.email.strip()
@@ -112,7 +114,7 @@ class SchoolSignInAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request, sociallogin):
         provider_id = sociallogin.account.provider
-        provider_name = sociallogin.account.get_provider().name
+        provider_name = sociallogin.account.get_provider(request).name
         kind = provider_kind(provider_id)
         claims = identity_claims(sociallogin)
         links = [

@@ -7,6 +7,7 @@ import re
 from allauth.socialaccount.adapter import get_adapter
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -100,7 +101,10 @@ def sso_links(request, *, school):
     providers = configured_providers(request)
     form = SchoolSignInForm(request.POST or None, providers=providers)
     if request.method == "POST" and "remove" in request.POST:
-        link = get_object_or_404(SchoolSignIn, school=school, pk=request.POST.get("remove"))
+        link_id = request.POST.get("remove", "")
+        if not (link_id.isascii() and link_id.isdigit()) or len(link_id) > 18:
+            raise Http404
+        link = get_object_or_404(SchoolSignIn, school=school, pk=int(link_id))
         link.delete()
         messages.success(request, _("Single sign-on link removed."))
         return redirect("teacher_portal:sso_links")

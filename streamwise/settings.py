@@ -226,7 +226,10 @@ if os.environ.get("STREAMWISE_MICROSOFT_CLIENT_ID"):
                 "client_id": os.environ["STREAMWISE_MICROSOFT_CLIENT_ID"],
                 "secret": os.environ.get("STREAMWISE_MICROSOFT_CLIENT_SECRET", ""),
                 # Any organisation's accounts; each school's link names its own tenant.
-                "settings": {"tenant": "organizations", "login_url": _microsoft_login},
+                "settings": {
+                    "tenant": os.environ.get("STREAMWISE_MICROSOFT_TENANT", "organizations"),
+                    "login_url": _microsoft_login,
+                },
             }
         ],
     }

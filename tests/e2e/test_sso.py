@@ -158,6 +158,7 @@ def test_user_of_another_tenant_is_refused_even_with_a_matching_email(page, scho
         tenant_claim="tid",
         tenant="tenant-b",
     )
+    page.context.clear_cookies()
     sign_in_with_provider(page, "teacher-b")
     expect(page.get_by_text("isn't linked to a Streamwise account at your school")).to_be_visible()
     assert not teacher.socialaccount_set.exists()
