@@ -21,6 +21,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -140,6 +141,11 @@ class SchoolSignInAdapter(DefaultSocialAccountAdapter):
         if len(users) != 1:
             refuse(request, provider_name, "no_account")
         user = users[0]
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # Adding a provider to one's own account (allauth connects it): one's own only.
+            if user.pk != request.user.pk:
+                refuse(request, provider_name, "no_account")
+            return
         if sociallogin.is_existing:
             if sociallogin.user.pk != user.pk:
                 refuse(request, provider_name, "no_account")

@@ -9,6 +9,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.models import SocialAccount, SocialLogin
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
@@ -75,8 +76,9 @@ def google_login(email, *, hd="oak.sch.uk", verified=True, uid="g-1"):
     )
 
 
-def run(sociallogin):
+def run(sociallogin, user=None):
     request = _request()
+    request.user = user or AnonymousUser()
     SchoolSignInAdapter().pre_social_login(request, sociallogin)
     return sociallogin
 
@@ -154,6 +156,17 @@ def test_pupils_and_inactive_staff_never_match(school):
     gone.is_active = False
     gone.save()
     assert "isn&#x27;t linked" in refused(microsoft_login("gone@oak.sch.uk"))
+
+
+def test_connecting_a_provider_account_to_someone_elses_account_is_refused(school):
+    jo = factories.staff(school, StaffRole.TEACHER, email="jo@oak.sch.uk")
+    sam = factories.staff(school, StaffRole.TEACHER, email="sam@oak.sch.uk")
+    login = microsoft_login("jo@oak.sch.uk")
+    login.state["process"] = "connect"
+    with pytest.raises(ImmediateHttpResponse):
+        run(login, user=sam)
+    run(login, user=jo)  # one's own: allauth then connects it
+    assert not SocialAccount.objects.exists()
 
 
 @pytest.mark.parametrize(
