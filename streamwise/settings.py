@@ -213,14 +213,16 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_QUERY_EMAIL = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_PROVIDERS = {}
+SOCIALACCOUNT_PROVIDERS = {
+    # allauth's Microsoft provider, also reading the id token's tenant and methods (tid, amr).
+    "microsoft": {"provider_class": "schools.sso_microsoft.provider.SchoolMicrosoftProvider"},
+}
 STREAMWISE_SSO_ORIGINS = []  # where a sign-in form may send the browser (CSP form-action)
 if os.environ.get("STREAMWISE_MICROSOFT_CLIENT_ID"):
     _microsoft_login = os.environ.get(
         "STREAMWISE_MICROSOFT_LOGIN_URL", "https://login.microsoftonline.com"
     )
-    SOCIALACCOUNT_PROVIDERS["microsoft"] = {
-        "provider_class": "schools.sso_microsoft.provider.SchoolMicrosoftProvider",
+    SOCIALACCOUNT_PROVIDERS["microsoft"] |= {
         "APPS": [
             {
                 "client_id": os.environ["STREAMWISE_MICROSOFT_CLIENT_ID"],

@@ -217,3 +217,54 @@ def test_microsoft_id_token_claims_are_checked():
     ):
         with pytest.raises(OAuth2Error):
             microsoft_id_token_claims(bad, **args)
+
+
+def test_the_login_page_shows_a_button_only_for_providers_set_up_here(client, settings):
+    page = client.get("/accounts/login/").content.decode()
+    assert "Sign in with Microsoft" in page and "Sign in with Google" in page
+    assert 'action="/accounts/microsoft/login/?process=login"' in page
+    settings.SOCIALACCOUNT_PROVIDERS = {"google": settings.SOCIALACCOUNT_PROVIDERS["google"]}
+    page = client.get("/accounts/login/").content.decode()
+    assert "Sign in with Google" in page and "Sign in with Microsoft" not in page
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    page = client.get("/accounts/login/").content.decode()
+    assert "Sign in with" not in page and "Or use your school account" not in page
+
+
+def test_microsoft_sign_in_asks_for_an_id_token_from_any_organisation(client):
+    response = client.post("/accounts/microsoft/login/?process=login")
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("https://login.microsoftonline.com/organizations/oauth2/v2.0/")
+    assert "scope=openid+email+profile+User.Read" in location
+
+
+def test_microsoft_login_keeps_the_id_token_claims_and_signs_in_a_teacher(school, monkeypatch):
+    """allauth's Microsoft flow with our adapter: Graph's profile (faked: the network is not
+    reached) plus the id token from the token response, then the school's rules."""
+    from unittest import mock
+
+    from allauth.socialaccount.adapter import get_adapter
+    from allauth.socialaccount.models import SocialToken
+
+    from schools.sso_microsoft.views import SchoolMicrosoftAdapter
+
+    teacher = factories.staff(school, StaffRole.TEACHER, email="jo@oak.sch.uk")
+    graph = mock.Mock(status_code=200)
+    graph.json.return_value = {"id": "graph-1", "mail": "jo@oak.sch.uk", "displayName": "Jo"}
+    monkeypatch.setattr("requests.Session.get", lambda *args, **kwargs: graph)
+    request = _request()
+    request.user = AnonymousUser()
+    app = get_adapter().get_app(request, provider="microsoft")
+    with mock.patch("allauth.core.context._request_var") as var:
+        var.get.return_value = request
+        login = SchoolMicrosoftAdapter(request).complete_login(
+            request, app, SocialToken(token="access"), response={"id_token": _token(aud="ms-app")}
+        )
+    assert login.account.extra_data["id_token"]["tid"] == TENANT_A
+    SchoolSignInAdapter().pre_social_login(request, login)
+    assert login.user == teacher
+    with pytest.raises(OAuth2Error):
+        SchoolMicrosoftAdapter(request).complete_login(
+            request, app, SocialToken(token="access"), response={}
+        )
