@@ -152,7 +152,9 @@ class SchoolSignInAdapter(DefaultSocialAccountAdapter):
         else:
             sociallogin.connect(request, user)
         user_schools = set(user.staff_memberships.values_list("school_id", flat=True))
-        trusted = any(link.trust_provider_mfa for link in links if link.school_id in user_schools)
+        # Every school of theirs that linked this organisation must trust it (a lead at one
+        # school is not let off by another school's choice).
+        trusted = all(link.trust_provider_mfa for link in links if link.school_id in user_schools)
         sociallogin.state[_STATE_KEY] = bool(trusted and provider_says_mfa(claims))
 
 

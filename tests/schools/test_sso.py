@@ -1,6 +1,7 @@
 """Staff single sign-on: who the adapter lets in, and the Microsoft id token checks."""
 
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
@@ -14,6 +15,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from schools.models import SchoolSignIn, SignInKind, StaffRole
+from schools.services import staff_role_grant
 from schools.sso import SchoolSignInAdapter, provider_says_mfa
 from schools.sso_microsoft.views import microsoft_id_token_claims
 from tests import factories
@@ -236,7 +238,8 @@ def test_microsoft_sign_in_asks_for_an_id_token_from_any_organisation(client):
     assert response.status_code == 302
     location = response["Location"]
     assert location.startswith("https://login.microsoftonline.com/organizations/oauth2/v2.0/")
-    assert "scope=openid+email+profile+User.Read" in location
+    scope = parse_qs(urlsplit(location).query)["scope"][0].split()
+    assert sorted(scope) == ["User.Read", "email", "openid", "profile"]
 
 
 def test_microsoft_login_keeps_the_id_token_claims_and_signs_in_a_teacher(school, monkeypatch):
@@ -268,3 +271,21 @@ def test_microsoft_login_keeps_the_id_token_claims_and_signs_in_a_teacher(school
         SchoolMicrosoftAdapter(request).complete_login(
             request, app, SocialToken(token="access"), response={}
         )
+
+
+def test_a_lead_of_two_schools_skips_the_code_only_if_both_trust_the_provider(school):
+    other = factories.SchoolFactory(name="Ash", slug="ash")
+    SchoolSignIn.objects.create(
+        school=other, provider="microsoft", kind=SignInKind.MICROSOFT, tenant=TENANT_A
+    )
+    school.sign_in_links.update(trust_provider_mfa=True)
+    lead = factories.staff(school, StaffRole.TEACHER, email="lead@oak.sch.uk")
+    # The same person is the DSL at Ash, which does not trust the provider.
+    staff_role_grant(user=lead, school=other, role=StaffRole.DSL)
+    login = run(microsoft_login("lead@oak.sch.uk", amr=["pwd", "mfa"]))
+    assert login.state["streamwise_provider_mfa"] is False
+    other.sign_in_links.update(trust_provider_mfa=True)
+    login = microsoft_login("lead@oak.sch.uk", amr=["pwd", "mfa"])
+    login.lookup()  # signed in before: the saved link
+    login = run(login)
+    assert login.state["streamwise_provider_mfa"] is True
