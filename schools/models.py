@@ -267,3 +267,6 @@ class Pupil(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+from .sso_models import SchoolSignIn, SignInKind  # noqa: E402,F401  (staff single sign-on)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from schools import sso_views
+
 from . import gains_views, parents_views, progress_views, views
 
 app_name = "teacher_portal"
@@ -81,4 +83,5 @@ urlpatterns = [
         views.api_token_revoke_view,
         name="api_token_revoke",
     ),
+    path("school/sign-in/", sso_views.sso_links, name="sso_links"),
 ]

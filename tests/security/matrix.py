@@ -408,6 +408,7 @@ ROWS: tuple[Row, ...] = (
     per_owner(PORTAL + "staff_edit", school_record, teacher),
     per_owner(PORTAL + "staff_remove", school_record, teacher),
     route(PORTAL + "api_tokens", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "sso_links", SCHOOL_ADMIN_PAGE),
     Row(
         key=PORTAL + "api_token_revoke",
         name=PORTAL + "api_token_revoke",

@@ -68,6 +68,18 @@ class Endpoint:
         return self.name
 
 
+def _sso_link(school):
+    """A school's single sign-on link (made once: the body names it, the post removes it)."""
+    from schools.models import SchoolSignIn, SignInKind
+
+    link, _ = SchoolSignIn.objects.get_or_create(
+        school=school,
+        provider="microsoft",
+        defaults={"kind": SignInKind.MICROSOFT, "tenant": "72f988bf-86f1-41af-91ab-2d7cd011db47"},
+    )
+    return link
+
+
 def _url(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
     """A URL builder: `reverse(name)` with arguments taken from the world."""
     return lambda w: reverse(name, args=[arg(w) for arg in args])
@@ -570,6 +582,15 @@ ENDPOINTS: list[Endpoint] = [
         user="school_admin",
         url=_url("teacher_portal:api_token_revoke", lambda w: w.api_token[0].pk),
         body=_nothing,
+    ),
+    Endpoint(
+        name="sso_links",
+        route="portal/school/sign-in/",
+        user="school_admin",
+        url=_url("teacher_portal:sso_links"),
+        body=lambda w: {"remove": _sso_link(w.school).pk},
+        numbers=("remove",),
+        foreign=lambda w: {"remove": _sso_link(w.other_school).pk},
     ),
     # --- Safeguarding ------------------------------------------------------------------------
     Endpoint(
