@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from . import conf
+from .cards import card_tokens_revoke
 from .hashers import pupil_password_check, pupil_password_make
 from .models import (
     Pupil,
@@ -178,8 +179,12 @@ def pupil_create(
 
 @transaction.atomic
 def pupil_login_reset(*, pupil: Pupil) -> PupilCredentials:
-    """Give a pupil a new picture password or password and lift any lock."""
+    """Give a pupil a new picture password or password and lift any lock.
+
+    Their QR cards stop working too: a reset is what a teacher does when a card is lost.
+    """
     pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    card_tokens_revoke(pupil=pupil)
     credentials = _set_secret(pupil)
     pupil.failed_logins = 0
     pupil.locked_until = None

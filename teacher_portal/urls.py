@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import progress_views, signin_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
         views.login_cards_new_passwords,
         name="login_cards_new_passwords",
     ),
+    path("classes/<int:pk>/login-cards/qr/", signin_views.login_cards_qr, name="login_cards_qr"),
     # Work set for a class, and how it is going
     path("classes/<int:pk>/work/add/", progress_views.assignment_add, name="assignment_add"),
     path(
@@ -47,6 +48,7 @@ urlpatterns = [
     path("overdue/", progress_views.overdue, name="overdue"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/reset-login/", views.pupil_reset_login, name="pupil_reset_login"),
+    path("pupils/<int:pk>/unlock/", signin_views.pupil_unlock, name="pupil_unlock"),
     # School admins: the whole school
     path("school/overview/", progress_views.school_overview_view, name="school_overview"),
     path("school/classes/", views.school_classes, name="school_classes"),
@@ -67,6 +69,7 @@ urlpatterns = [
     path("school/staff/<int:user_pk>/", views.staff_edit, name="staff_edit"),
     path("school/staff/<int:user_pk>/remove/", views.staff_remove, name="staff_remove"),
     path("school/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("school/sign-in/", signin_views.sign_in_settings, name="sign_in_settings"),
     path(
         "school/api-tokens/<int:pk>/revoke/",
         views.api_token_revoke_view,
