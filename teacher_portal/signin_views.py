@@ -76,7 +76,8 @@ class SignInSettingsForm(forms.PortalForm):
 @require_http_methods(["GET", "POST"])
 def sign_in_settings(request, *, school):
     form = SignInSettingsForm(
-        request.POST or None, initial={"qr_cards_sign_in_alone": school.qr_cards_sign_in_alone}
+        request.POST if request.method == "POST" else None,  # an unticked box posts nothing
+        initial={"qr_cards_sign_in_alone": school.qr_cards_sign_in_alone},
     )
     if request.method == "POST" and form.is_valid():
         school_qr_alone_set(school=school, enabled=form.cleaned_data["qr_cards_sign_in_alone"])
