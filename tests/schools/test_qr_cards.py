@@ -30,7 +30,7 @@ def test_teacher_prints_cards_with_qr_codes_that_hold_no_token_in_the_address(
     client.force_login(teacher)
     url = reverse("teacher_portal:login_cards_qr", args=[group.pk])
     page = client.get(reverse("teacher_portal:login_cards", args=[group.pk])).text
-    assert "Make QR codes and print cards" in page and "login-card__qr" not in page
+    assert "Add QR codes to the cards" in page and "login-card__qr" not in page
     assert client.get(url).status_code == 405
     refused = client.post(url, follow=True)
     assert "Tick the box" in refused.text and PupilCardToken.objects.count() == 0
