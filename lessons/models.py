@@ -60,6 +60,12 @@ class Topic(models.IntegerChoices):
     LOOKING_OUT_FOR_FRIENDS = 8, _("Looking out for friends")
 
 
+# People who pretend, requests that grow, recording and blackmail (grooming and sextortion).
+ABUSE_TOPICS = frozenset(
+    {Topic.PEOPLE_WHO_PRETEND, Topic.REQUESTS_THAT_GROW, Topic.RECORDING_AND_BLACKMAIL}
+)
+
+
 def _outcomes_field(**kwargs):
     return StreamField(
         [("outcome", wagtail_blocks.CharBlock(label=_("Outcome"), max_length=200))],
@@ -293,6 +299,11 @@ class LessonPage(RoutablePageMixin, Page):
     def age_band(self) -> str | None:
         module = self.module
         return module.age_band if module else None
+
+    @property
+    def deals_with_abuse(self) -> bool:
+        """Grooming and sextortion lessons: shown with the quick exit ("Hide this page")."""
+        return bool(set(self.topic_numbers) & ABUSE_TOPICS)
 
     @cached_property
     def steps(self) -> list[Step]:

@@ -29,6 +29,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from schools import quick_exit
 from schools.permissions import get_pupil, pupil_required
 
 from . import services
@@ -124,6 +125,7 @@ def assignment_cards(assignments, cards: list[LessonCard], *, request) -> list[A
 @pupil_required
 def learn_home(request):
     """The pupil's work from their teacher, then their modules and lessons, with progress."""
+    quick_exit.clear(request)  # back home on purpose: lessons open normally again
     pupil = get_pupil(request.user)
     modules = list(ModulePage.objects.for_pupil(pupil).order_by("path"))
     cards = lesson_cards(LessonPage.objects.in_modules(modules), pupil=pupil, request=request)
@@ -174,6 +176,9 @@ def _render_step(
     progress_known: bool = False,
     submissions: dict | None = None,
 ):
+    sensitive = viewer.pupil is not None and lesson.deals_with_abuse
+    if sensitive and (held := quick_exit.hold_response(request)):
+        return held  # Back after "Hide this page"
     base_url = lesson.get_url(request)
     responses: dict[str, ActivityResponse] = {}
     if viewer.pupil is not None:
@@ -215,8 +220,19 @@ def _render_step(
         if number == last
         else None,
         preview=viewer.is_preview,
+        quick_exit_url=_quick_exit_url() if sensitive else "",
     )
-    return TemplateResponse(request, lesson.template, context)
+    response = TemplateResponse(request, lesson.template, context)
+    return quick_exit.protect(response) if sensitive else response
+
+
+def _quick_exit_url() -> str:
+    """Where "Hide this page" goes, when the safeguarding app is installed."""
+    try:
+        from safeguarding.conf import quick_exit_url
+    except ImportError:  # pragma: no cover - lessons without safeguarding
+        return ""
+    return quick_exit_url()
 
 
 @lesson_viewer_required

@@ -2,7 +2,7 @@ from django.urls import path
 
 from schools import sso_views
 
-from . import gains_views, parents_views, progress_views, views
+from . import gains_views, parents_views, progress_views, signin_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
         views.login_cards_new_passwords,
         name="login_cards_new_passwords",
     ),
+    path("classes/<int:pk>/login-cards/qr/", signin_views.login_cards_qr, name="login_cards_qr"),
     # Work set for a class, and how it is going
     path("classes/<int:pk>/work/add/", progress_views.assignment_add, name="assignment_add"),
     path(
@@ -56,6 +57,7 @@ urlpatterns = [
     path("overdue/", progress_views.overdue, name="overdue"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/reset-login/", views.pupil_reset_login, name="pupil_reset_login"),
+    path("pupils/<int:pk>/unlock/", signin_views.pupil_unlock, name="pupil_unlock"),
     # School admins: the whole school
     path("school/overview/", progress_views.school_overview_view, name="school_overview"),
     path("school/gains/", gains_views.school_gains, name="school_gains"),
@@ -78,10 +80,11 @@ urlpatterns = [
     path("school/staff/<int:user_pk>/", views.staff_edit, name="staff_edit"),
     path("school/staff/<int:user_pk>/remove/", views.staff_remove, name="staff_remove"),
     path("school/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("school/pupil-sign-in/", signin_views.sign_in_settings, name="sign_in_settings"),
     path(
         "school/api-tokens/<int:pk>/revoke/",
         views.api_token_revoke_view,
         name="api_token_revoke",
     ),
-    path("school/sign-in/", sso_views.sso_links, name="sso_links"),
+    path("school/single-sign-on/", sso_views.sso_links, name="sso_links"),
 ]

@@ -215,7 +215,7 @@ def test_school_admin_links_the_school(page, assert_accessible, login_staff, idp
     page.wait_for_load_state("load")
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto("/portal/school/sign-in/")
+        page.goto("/portal/school/single-sign-on/")
         assert_accessible(page, context=f"SSO link page at {width}")
     page.get_by_label("Sign-in provider").select_option(PROVIDER_ID)
     page.get_by_role("button", name="Save link").click()

@@ -345,6 +345,7 @@ ROWS: tuple[Row, ...] = (
     route("pupil_login", grid(OK, (PUPILS, REDIRECT))),
     route("pupil_login_name", everyone(PUPIL_LOGIN)),  # no class code given yet
     route("pupil_login_secret", everyone(PUPIL_LOGIN)),
+    route("pupil_login_card", grid(OK, (PUPILS, REDIRECT))),
     route("pupil_logout", everyone(NOT_ALLOWED)),
     route("home_for_user", everyone(REDIRECT)),
     # Lessons: the pupil's home (the player is the LessonPage type, below)
@@ -372,6 +373,8 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "login_cards_new_passwords", PORTAL_POST, lambda w: w.class_one.group.pk),
     per_owner(PORTAL + "pupil_detail", class_page, pupil),
     route(PORTAL + "pupil_reset_login", PORTAL_POST, lambda w: w.class_one.pupil.pk),
+    route(PORTAL + "login_cards_qr", PORTAL_POST, lambda w: w.class_one.group.pk),
+    route(PORTAL + "pupil_unlock", PORTAL_POST, lambda w: w.class_one.pupil.pk),
     # Teacher portal: work set and progress
     per_owner(PORTAL + "assignment_add", class_page, group),
     per_owner(PORTAL + "progress", class_page, group, assignment),
@@ -409,6 +412,7 @@ ROWS: tuple[Row, ...] = (
     per_owner(PORTAL + "staff_remove", school_record, teacher),
     route(PORTAL + "api_tokens", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "sso_links", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "sign_in_settings", SCHOOL_ADMIN_PAGE),
     Row(
         key=PORTAL + "api_token_revoke",
         name=PORTAL + "api_token_revoke",

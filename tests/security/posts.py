@@ -104,8 +104,34 @@ def _nothing(world: World) -> dict:
 
 
 def _class_with_typed_passwords(w: World) -> int:
-    w.older_login  # noqa: B018 (someone whose password is renewed)
+    from schools.services import NewPupil, pupils_bulk_create
+
+    w.older_login  # noqa: B018 (someone who has a password, and keeps it)
+    if not w.senior_group.pupils.filter(password_hash="").exists():
+        pupils_bulk_create(  # someone imported, who gets their first password
+            school=w.school,
+            pupils=[NewPupil(display_name="Tara", year_group=7, teaching_group=w.senior_group)],
+        )
     return w.senior_group.pk
+
+
+def _card_token(w: World) -> str:
+    """A working QR card token for Isla (made once per world)."""
+    from schools.cards import card_tokens_issue
+
+    if not hasattr(w, "card_token"):
+        w.card_token = card_tokens_issue(group=w.group, pupils=[w.pupil])[w.pupil.pk]
+    return w.card_token
+
+
+def _paused_pupil(w: World) -> int:
+    """Isla, paused after wrong tries (so that unlocking her writes)."""
+    from schools.models import Pupil
+
+    Pupil.objects.filter(pk=w.pupil.pk).update(
+        failed_logins=0, locked_until=timezone.now() + datetime.timedelta(minutes=15)
+    )
+    return w.pupil.pk
 
 
 def _dates(**changes) -> dict:
@@ -333,6 +359,14 @@ ENDPOINTS: list[Endpoint] = [
         writes=False,  # one tap of three: the picks so far go in the session
     ),
     Endpoint(
+        name="pupil_login_card",
+        route="login/pupil/card/",
+        user="anonymous",
+        url=_url("pupil_login_card"),
+        body=lambda w: {"token": _card_token(w)},
+        writes=False,  # the card's class and pupil go in the session
+    ),
+    Endpoint(
         name="pupil_logout",
         route="login/pupil/logout/",
         user="pupil",
@@ -412,6 +446,13 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w: {"confirm": "on"},
     ),
     Endpoint(
+        name="login_cards_qr",
+        route="portal/classes/<int:pk>/login-cards/qr/",
+        user="teacher",
+        url=_url("teacher_portal:login_cards_qr", lambda w: (w.pupil, w.group.pk)[1]),
+        body=lambda w: {"confirm": "on"},
+    ),
+    Endpoint(
         name="assignment_add",
         route="portal/classes/<int:pk>/work/add/",
         user="teacher",
@@ -446,6 +487,13 @@ ENDPOINTS: list[Endpoint] = [
         user="teacher",
         # Quinn types a password: a new one always differs (a new picture password may not).
         url=_url("teacher_portal:pupil_reset_login", lambda w: w.older_login.pupil.pk),
+        body=_nothing,
+    ),
+    Endpoint(
+        name="pupil_unlock",
+        route="portal/pupils/<int:pk>/unlock/",
+        user="teacher",
+        url=lambda w: reverse("teacher_portal:pupil_unlock", args=[_paused_pupil(w)]),
         body=_nothing,
     ),
     # --- Teacher portal: school admin -----------------------------------------------------
@@ -585,12 +633,19 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint(
         name="sso_links",
-        route="portal/school/sign-in/",
+        route="portal/school/single-sign-on/",
         user="school_admin",
         url=_url("teacher_portal:sso_links"),
         body=lambda w: {"remove": _sso_link(w.school).pk},
         numbers=("remove",),
         foreign=lambda w: {"remove": _sso_link(w.other_school).pk},
+    ),
+    Endpoint(
+        name="sign_in_settings",
+        route="portal/school/pupil-sign-in/",
+        user="school_admin",
+        url=_url("teacher_portal:sign_in_settings"),
+        body=lambda w: {"qr_cards_sign_in_alone": "on"},
     ),
     # --- Safeguarding ------------------------------------------------------------------------
     Endpoint(
