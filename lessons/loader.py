@@ -40,6 +40,7 @@ from quizzes.services import QuizSpecError, quiz_spec_problems, quiz_upsert_from
 from schools.models import AgeBand
 
 from .models import KeyStage, LessonLibraryPage, LessonPage, ModulePage
+from .plan_loader import plans_read
 
 CURRICULUM_DIR = Path(__file__).resolve().parent / "curriculum"
 
@@ -625,6 +626,8 @@ def curriculum_load(*, directory: Path | None = None, make_site_root: bool = Fal
         problems += quiz_problems(data, name=path.name)
         problems += h5p_problems(data, name=path.name)
         parsed.append((path, data))
+    plans = plans_read(parsed, directory=Path(directory or CURRICULUM_DIR))  # lessons/plans.py
+    problems += plans.problems
     if problems:
         raise CurriculumError("Curriculum refused:\n  " + "\n  ".join(problems))
     parsed.sort(key=lambda item: _band_position(item[1]))
@@ -654,7 +657,7 @@ def curriculum_load(*, directory: Path | None = None, make_site_root: bool = Fal
                 module_page,
                 LessonPage,
                 lesson_slug,
-                _lesson_values(module, lesson, lr),
+                {**_lesson_values(module, lesson, lr), **plans.values(slug, lesson_slug)},
                 f"{slug}/{lesson_slug}",
                 report,
             )

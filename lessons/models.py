@@ -35,6 +35,7 @@ from schools.models import AgeBand, Pupil, School, TeachingGroup
 
 from .blocks import ActivityBlock, LessonBodyBlock
 from .completion import ActivityAnswered, CompletionRequirement, QuizPassed, StepReached
+from .plans import PLAN_BLOCK_TYPES, lesson_edit_handler
 
 AGE_BAND_ORDER = [band.value for band in AgeBand]
 
@@ -251,6 +252,13 @@ class LessonPage(RoutablePageMixin, Page):
             "attempt that counts reaches the quiz's pass mark."
         ),
     )
+    plan = StreamField(
+        PLAN_BLOCK_TYPES,
+        blank=True,
+        max_num=1,
+        verbose_name=_("lesson plan"),
+        help_text=_("What a teacher needs to teach this lesson (see lessons/plans.py)."),
+    )
 
     objects = PageManager.from_queryset(LessonPageQuerySet)()
 
@@ -270,6 +278,7 @@ class LessonPage(RoutablePageMixin, Page):
         FieldPanel("body"),
         FieldPanel("quiz"),
     ]
+    edit_handler = lesson_edit_handler(content_panels, Page.promote_panels, Page.settings_panels)
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     class Meta:
