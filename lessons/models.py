@@ -257,7 +257,10 @@ class LessonPage(RoutablePageMixin, Page):
         blank=True,
         max_num=1,
         verbose_name=_("lesson plan"),
-        help_text=_("What a teacher needs to teach this lesson (see lessons/plans.py)."),
+        help_text=_(
+            "What a teacher needs to teach this lesson without preparing. Teachers read and "
+            "print it in the portal, with the standard steps for a disclosure."
+        ),
     )
 
     objects = PageManager.from_queryset(LessonPageQuerySet)()
