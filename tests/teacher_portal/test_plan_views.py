@@ -180,6 +180,7 @@ def test_the_assignment_page_links_to_each_plan_and_to_printing_them_all(
     assert "Lesson plan: 1. Every activity" in html
     assert module_url(module) in html
     assert "Print all plans for this module" in html
+    assert 'href="#lesson-plans"' in html and 'id="lesson-plans"' in html
 
 
 def test_a_single_lesson_assignment_links_to_its_plan_only(teacher_client, group, lesson, teacher):
