@@ -21,11 +21,10 @@ from django.core.exceptions import ValidationError
 
 from quizzes.models import Strand
 
-from .plans import LIST_PARTS, TEXT_PARTS
+from .plans import LIST_PARTS, MAX_TOTAL_MINUTES, MIN_TOTAL_MINUTES, TEXT_PARTS
 
 PLANS_FOLDER = "plans"
 PLAN_KEYS = {*LIST_PARTS, *TEXT_PARTS} - {"support", "stretch"} | {"differentiation"}
-MIN_TOTAL_MINUTES, MAX_TOTAL_MINUTES = 10, 60
 
 
 @dataclass

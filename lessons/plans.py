@@ -13,11 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.blocks import StructBlockValidationError
 
 from quizzes.models import Strand
+
+# A plan's phases together: long enough to teach the lesson, short enough for one session.
+MIN_TOTAL_MINUTES, MAX_TOTAL_MINUTES = 10, 60
 
 
 class StatementBlock(blocks.StructBlock):
@@ -82,6 +87,20 @@ class LessonPlanBlock(blocks.StructBlock):
     class Meta:
         label = _("Lesson plan")
         icon = "doc-full"
+
+    def clean(self, value):
+        value = super().clean(value)
+        total = sum(timing["minutes"] or 0 for timing in value["timings"])
+        if not MIN_TOTAL_MINUTES <= total <= MAX_TOTAL_MINUTES:
+            raise StructBlockValidationError(
+                block_errors={
+                    "timings": ValidationError(
+                        _("The phases add up to %(total)s minutes; a plan runs %(min)s to %(max)s.")
+                        % {"total": total, "min": MIN_TOTAL_MINUTES, "max": MAX_TOTAL_MINUTES}
+                    )
+                }
+            )
+        return value
 
 
 PLAN_BLOCK_TYPES = [("plan", LessonPlanBlock())]

@@ -223,3 +223,18 @@ def test_shipped_plans_follow_the_curriculum_advice():
     # Never "block first": any order that starts with telling.
     for band, text in texts.items():
         assert "block first" not in text.replace("blocking first can lose", ""), band
+
+
+def test_the_editor_refuses_timings_that_do_not_add_up(db, planned_dir):
+    """The page editor checks the same total as the loader."""
+    from django.core.exceptions import ValidationError
+
+    curriculum_load(directory=planned_dir)
+    lesson = LessonPage.objects.get(slug="every-activity")
+    raw = lesson.plan.raw_data[0]
+    raw["value"]["timings"][0]["value"]["minutes"] = 30
+    raw["value"]["timings"][1]["value"]["minutes"] = 30
+    stream_block = LessonPage._meta.get_field("plan").stream_block
+    with pytest.raises(ValidationError) as refused:
+        stream_block.clean(stream_block.to_python([raw]))
+    assert "add up to 63 minutes" in str(refused.value.as_json_data())
