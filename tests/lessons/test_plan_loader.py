@@ -238,3 +238,13 @@ def test_the_editor_refuses_timings_that_do_not_add_up(db, planned_dir):
     with pytest.raises(ValidationError) as refused:
         stream_block.clean(stream_block.to_python([raw]))
     assert "add up to 63 minutes" in str(refused.value.as_json_data())
+
+
+def test_every_shipped_plan_opens_with_the_ground_rules():
+    """Made-up characters, the right to pass, and "someone", never real names."""
+    for path, _data in _shipped():
+        plans = yaml.safe_load((CURRICULUM_DIR / "plans" / path.name).read_text())["plans"]
+        for slug, plan in plans.items():
+            first = plan["timings"][0]
+            assert first["phase"] == "Ground rules", slug
+            assert "'someone', never real names" in first["do"], slug
