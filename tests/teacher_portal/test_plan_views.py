@@ -203,3 +203,30 @@ def test_a_single_lesson_assignment_links_to_its_plan_only(teacher_client, group
     ).content.decode()
     assert plan_url(lesson) in html
     assert "Print all plans for this module" not in html
+
+
+def test_each_plan_starts_on_a_new_page_of_the_module_pdf(teacher_client, module, monkeypatch):
+    import weasyprint
+
+    pages = []
+
+    class CountingHTML(weasyprint.HTML):
+        def write_pdf(self, *args, **kwargs):
+            document = self.render()
+            pages.extend(
+                " ".join(box.text for box in _text_boxes(page._page_box)) for page in document.pages
+            )
+            return document.write_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", CountingHTML)
+    teacher_client.get(reverse("teacher_portal:module_plans_pdf", args=[module.pk]))
+    starts = [n for n, text in enumerate(pages) if "Lesson 2: Two activities" in text]
+    assert starts and starts[0] > 0
+    assert pages[starts[0]].startswith("Lesson 2: Two activities"), pages[starts[0]][:80]
+
+
+def _text_boxes(box):
+    if hasattr(box, "text"):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)
