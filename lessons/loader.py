@@ -6,8 +6,8 @@ ids (uuid5), so re-running updates pages in place, publishes a revision only whe
 changed, and keeps every pupil's progress and answers attached to the same activities.
 
 Safety rules are checked before anything is written (`safety_problems`): every lesson has
-ground rules and ends with help and signposting, and the 4–7 module uses none of the words that
-must never appear for that band. A file that breaks them is refused.
+ground rules and ends with help and signposting, and each module uses none of the words and
+phrases its age band must never use (`BANNED_WORDS`). A file that breaks them is refused.
 
 A lesson's `quiz:` section is handed to the quizzes app (`quiz_upsert_from_spec`, keyed
 "<module slug>/<lesson slug>", so a reload updates the same quiz and keeps pupils' attempts)
@@ -39,6 +39,7 @@ from h5p.models import H5PContent
 from quizzes.services import QuizSpecError, quiz_spec_problems, quiz_upsert_from_spec
 from schools.models import AgeBand
 
+from .fairness import module_warnings
 from .models import KeyStage, LessonLibraryPage, LessonPage, ModulePage
 from .plan_loader import plans_read
 
@@ -54,14 +55,73 @@ LIBRARY_INTRO = (
     "each age group. Pupils log in with their class code; teachers can preview every lesson.</p>"
 )
 
-# Words that must never appear anywhere in the 4–7 module (lessons/curriculum/README.md).
+# Words and phrases that must never appear in a module for each band: the "never" column of
+# CURRICULUM.md, spelt out (lessons/curriculum/README.md lists them for authors). Matching is
+# case-insensitive and on whole words, so inflections are listed one by one.
+_ABUSERS = (
+    *("offender", "offenders", "predator", "predators", "paedophile", "paedophiles"),
+    *("pedophile", "pedophiles", "abuse", "abused", "abuser", "abusers"),
+)
+_OFFENDERS = (
+    *_ABUSERS,
+    *("groom", "groomed", "groomer", "groomers", "grooming", "stranger danger", "bad man"),
+    "bad men",
+)
+_SEXUAL = (
+    *("sex", "sexy", "sexual", "sexually", "nude", "nudes", "nudity", "naked", "topless"),
+    *("porn", "pornography", "pornographic", "rape", "raped", "underwear", "undress"),
+    *("undressed", "undressing", "private parts", "genitals", "sextortion"),
+)
+_FRIGHTENING = (
+    *("blackmail", "blackmailed", "kidnap", "kidnapped", "kidnapping", "kill", "killed"),
+    *("killing", "murder", "murdered", "die", "died", "dead", "death", "torture", "tortured"),
+    *("suicide", "self-harm", "stalker", "stalking", "trafficking", "trafficked"),
+)
+_GRAPHIC = (
+    *("porn", "pornography", "pornographic", "rape", "raped", "raping", "genital", "genitals"),
+    *("penis", "vagina", "breasts", "masturbate", "masturbating", "masturbation", "orgasm"),
+    *("erection", "intercourse", "oral sex", "sex act", "sex acts", "torture", "tortured"),
+    *("gore", "gory", "mutilated"),
+)
+# Blame aimed at the pupil, or the idioms of blame; a lesson says what the adult did wrong.
+_VICTIM_BLAMING = (
+    *("you should have", "you should've", "you shouldn't have", "should have known"),
+    *("should've known", "it's your fault", "it is your fault", "it was your fault"),
+    *("your own fault", "all your fault", "you are to blame", "you're to blame"),
+    *("you were to blame", "only yourself to blame", "was asking for it", "were asking for it"),
+    *("brought it on yourself", "brought it on herself", "brought it on himself"),
+    *("brought it on themselves", "you let it happen", "what were you thinking"),
+)
+_SHOCK_TACTICS = (
+    *("ruin your life", "ruined your life", "ruin your future", "your life is over"),
+    *("your life will be over", "you will go to prison", "you'll go to prison"),
+    *("you could go to prison", "you will go to jail", "you'll go to jail"),
+    *("you could go to jail", "you will be arrested", "you'll be arrested"),
+    *("you could be arrested", "you'll get a criminal record", "you will get a criminal record"),
+    *("you could get a criminal record", "sex offenders register", "suicide"),
+    *("killed himself", "killed herself", "killed themselves", "took his own life"),
+    *("took her own life", "took their own life", "horrifying", "terrifying", "nightmare"),
+    *("online forever", "out there forever"),
+)
 BANNED_WORDS = {
+    # No offenders, sex, bodies, gifts for money, blackmail (and nothing frightening).
     AgeBand.AGES_4_7.value: [
-        *("offender", "predator", "groom", "grooming", "abuse", "abuser", "sex", "sexual"),
-        *("nude", "naked", "body", "bodies", "blackmail", "sextortion", "money", "cash"),
-        *("tips", "kidnap", "porn", "kill", "die", "dead", "rape", "police"),
-    ]
+        *_OFFENDERS,
+        *_SEXUAL,
+        *("body", "bodies", "swimsuit", "swimsuits", "kiss", "kissed", "kissing"),
+        *("money", "cash", "tips", "tipped", "tipping", "gift", "gifts", "coins", "gems"),
+        *("tokens", "pay", "paid", "paying", "payment", "pounds", "reward", "rewards"),
+        *_FRIGHTENING,
+        *("threat", "threats", "threaten", "threatened", "police"),
+    ],
+    # No sexual detail; no frightening stories.
+    AgeBand.AGES_8_10.value: [*_SEXUAL, *_ABUSERS, *_FRIGHTENING],
+    # No graphic detail; no victim blaming.
+    AgeBand.AGES_11_13.value: [*_GRAPHIC, *_VICTIM_BLAMING],
+    # No shock tactics; no "you should have known".
+    AgeBand.AGES_14_16.value: [*_SHOCK_TACTICS, *_VICTIM_BLAMING],
 }
+BAND_NAMES = {"4-7": "4–7", "8-10": "8–10", "11-13": "11–13", "14-16": "14–16"}
 
 ACTIVITY_TYPES = {"what_would_you_do", "sort_it", "spot_the_signs", "true_or_false", "reveal_cards"}
 CONTENT_TYPES = {"text", "story", "key_message", "help"}
@@ -102,9 +162,11 @@ def read_curriculum_file(path: Path) -> tuple[dict, str]:
 
 def banned_words_in(text: str, age_band: str) -> list[str]:
     """Words from the band's never-list that appear in `text` (case-insensitive, whole words)."""
+    text = text.replace("\u2019", "'")  # a curly apostrophe counts as a straight one
     found = []
-    for word in BANNED_WORDS.get(age_band, ()):
-        if re.search(rf"\b{re.escape(word)}\b", text, flags=re.IGNORECASE):
+    for word in dict.fromkeys(BANNED_WORDS.get(age_band, ())):
+        pattern = r"\s+".join(re.escape(part) for part in word.split())
+        if re.search(rf"\b{pattern}\b", text, flags=re.IGNORECASE):
             found.append(word)
     return found
 
@@ -118,8 +180,11 @@ def safety_problems(data: dict, text: str, *, name: str) -> list[str]:
     """Rules no lesson may break: ground rules, help at the end, and the band's never-words."""
     problems = []
     module = data.get("module") or {}
-    for word in banned_words_in(text, str(module.get("age_band", ""))):
-        problems.append(f"{name}: uses “{word}”, which must never appear for ages 4–7")
+    band = str(module.get("age_band", ""))
+    for word in banned_words_in(text, band):
+        problems.append(
+            f"{name}: uses “{word}”, which must never appear for ages {BAND_NAMES.get(band, band)}"
+        )
     for lesson in data.get("lessons") or []:
         where = f"{name} › {lesson.get('slug', '?')}"
         rules = lesson.get("ground_rules")
@@ -270,6 +335,7 @@ def _activity_value(block: dict, bid: str, r: _Reader) -> dict:
                 {
                     "text": r.get(choice, "text"),
                     "safe": bool(r.get(choice, "safe", bool, required=False)),
+                    "pinned": bool(r.get(choice, "pinned", bool, required=False)),
                     "feedback": r.get(choice, "feedback"),
                     "next": r.get(choice, "next", required=False) or "",
                 }
@@ -610,24 +676,31 @@ def _order_children(parent: Page, slugs: list[str]) -> None:
 
 
 @transaction.atomic
-def curriculum_load(*, directory: Path | None = None, make_site_root: bool = False) -> LoadReport:
+def curriculum_load(
+    *, directory: Path | None = None, make_site_root: bool = False, strict: bool = False
+) -> LoadReport:
     """Create or update the library, modules and lessons from the curriculum files.
 
     Raises CurriculumError (and writes nothing) if any file is malformed, breaks a safety rule
     or has a quiz the quizzes app would refuse. Each lesson's `quiz:` becomes its quiz.
+    Fairness warnings (`lessons.fairness`) are reported; with `strict` they refuse the files.
     """
     report = LoadReport()
     files = curriculum_files(directory)
     parsed = []
     problems = []
+    fairness = []
     for path in files:
         data, text = read_curriculum_file(path)
         problems += safety_problems(data, text, name=path.name)
         problems += quiz_problems(data, name=path.name)
         problems += h5p_problems(data, name=path.name)
+        fairness += module_warnings(data, name=path.name)
         parsed.append((path, data))
     plans = plans_read(parsed, directory=Path(directory or CURRICULUM_DIR))  # lessons/plans.py
     problems += plans.problems
+    if strict:
+        problems += fairness
     if problems:
         raise CurriculumError("Curriculum refused:\n  " + "\n  ".join(problems))
     parsed.sort(key=lambda item: _band_position(item[1]))
@@ -671,4 +744,5 @@ def curriculum_load(*, directory: Path | None = None, make_site_root: bool = Fal
             f"{slug}/{extra_slug}: not in {path.name}; left as it is" for extra_slug in extra
         ]
     _order_children(library, seen_modules)
+    report.warnings += fairness
     return report

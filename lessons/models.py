@@ -7,6 +7,7 @@ they are only ever written through `lessons.services`.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -166,6 +167,9 @@ class ModulePage(Page):
         context["age_band"] = self.age_band
         context["lesson_cards"] = lesson_cards(self.lessons(), pupil=pupil, request=request)
         context["show_teacher_notes"] = permissions.can_preview_lessons(request.user)
+        from .module_checks import check_offer
+
+        context["module_check"] = check_offer(module=self, pupil=pupil)
         return context
 
 
@@ -442,6 +446,10 @@ class LessonProgress(models.Model):
     time_spent = models.DurationField(_("time spent"), default=timedelta)
     last_active_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The order this pupil sees activity choices, cards, messages and statements in is derived
+    # from it (lessons/player.py), so feedback and the teacher's view show the same order.
+    # Empty for progress from before shuffling: those pupils keep the authored order.
+    shuffle_seed = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = LessonProgressQuerySet.as_manager()
 
@@ -455,9 +463,21 @@ class LessonProgress(models.Model):
     def __str__(self):
         return f"{self.pupil} — {self.lesson_id}: {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.shuffle_seed is None:
+            self.shuffle_seed = shuffle_seed_for(self.pupil_id, self.lesson_id)
+        super().save(*args, **kwargs)
+
     @property
     def is_completed(self) -> bool:
         return self.status == ProgressStatus.COMPLETED
+
+
+def shuffle_seed_for(pupil_id: int, lesson_id: int) -> int:
+    """The seed a pupil's new progress row for a lesson gets (and that a pupil who has not
+    started the lesson yet is shown with), so the order is the same before and after."""
+    digest = hashlib.sha256(f"streamwise-shuffle:{pupil_id}:{lesson_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 class ActivityResponseQuerySet(_PupilScopedQuerySet):
@@ -671,3 +691,7 @@ class Assignment(models.Model):
         if self.module_id:
             return LessonPage.objects.in_modules([self.module])
         return LessonPage.objects.live().filter(pk=self.lesson_id)
+
+
+# The parent and carer pack of a module lives in its own module (see lessons/parents.py).
+from .parents import ParentPack  # noqa: E402, F401

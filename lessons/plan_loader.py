@@ -217,7 +217,7 @@ def plans_read(parsed: list[tuple[Path, dict]], *, directory: Path) -> PlanSet:
         if plan_data.get("module") != module_slug:
             plans.problems.append(f"{name}: `module:` must be “{module_slug}”")
         for word in banned_words_in(text, str(module.get("age_band", ""))):
-            plans.problems.append(f"{name}: uses “{word}”, which must never appear for ages 4–7")
+            plans.problems.append(f"{name}: uses “{word}”, which must never appear for this band")
         lessons = data.get("lessons") if isinstance(data.get("lessons"), list) else []
         slugs = [str(lesson.get("slug")) for lesson in lessons if isinstance(lesson, dict)]
         written = plan_data["plans"]

@@ -47,6 +47,7 @@ from .player import (
     lesson_cards,
     lesson_quiz,
     progress_percent,
+    pupil_seed,
     step_items,
     unmet_for,
 )
@@ -199,6 +200,7 @@ def _render_step(
             responses=responses,
             submissions=submissions,
             preview=viewer.is_preview,
+            seed=pupil_seed(lesson, pupil=viewer.pupil, progress=progress),
         )
         if step
         else [],
@@ -283,12 +285,16 @@ def lesson_activity(request, lesson: LessonPage, activity_id: str, *, viewer: Le
             previous=_preview_state(request.POST.get("state")),
         )
     if request.htmx:
+        progress = submission.progress
+        if progress is None and viewer.pupil is not None:
+            progress = LessonProgress.objects.for_pupil(viewer.pupil).filter(lesson=lesson).first()
         state = activity_state(
             lesson,
             activity_id,
             base_url=lesson.get_url(request),
             submission=submission,
             preview=viewer.is_preview,
+            seed=pupil_seed(lesson, pupil=viewer.pupil, progress=progress),
         )
         return TemplateResponse(
             request,

@@ -317,11 +317,13 @@ STREAMWISE_SAFEGUARDING_ATTACHMENT_MAX_BYTES = int(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": "streamwise.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs carry URLs only; Streamwise never puts safeguarding details in a URL.
-        "django.request": {"level": "WARNING"},
+        # Refusals (4xx) are one line with the path and user id; errors keep their traceback.
+        "django.request": {"level": "WARNING", "filters": ["one_line_refusals"]},
         # One handler each, so the task worker does not add its own and print every line twice.
         "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},

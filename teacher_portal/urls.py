@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import plan_views, progress_views, views
+from . import gains_views, parents_views, plan_views, progress_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -44,6 +44,13 @@ urlpatterns = [
         progress_views.progress_export,
         name="progress_export",
     ),
+    path("classes/<int:pk>/gains/", gains_views.class_gains, name="class_gains"),
+    path("classes/<int:pk>/gains.csv", gains_views.class_gains_export, name="class_gains_export"),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/parents/",
+        parents_views.parents_share,
+        name="parents_share",
+    ),
     path("overdue/", progress_views.overdue, name="overdue"),
     # Lesson plans: any school staff (lessons/plans.py, teacher_portal/plan_views.py)
     path("plans/", plan_views.plans_index, name="plans"),
@@ -55,6 +62,8 @@ urlpatterns = [
     path("pupils/<int:pk>/reset-login/", views.pupil_reset_login, name="pupil_reset_login"),
     # School admins: the whole school
     path("school/overview/", progress_views.school_overview_view, name="school_overview"),
+    path("school/gains/", gains_views.school_gains, name="school_gains"),
+    path("school/gains.csv", gains_views.school_gains_export, name="school_gains_export"),
     path("school/classes/", views.school_classes, name="school_classes"),
     path("school/classes/add/", views.class_add, name="class_add"),
     path("school/classes/<int:pk>/edit/", views.class_edit, name="class_edit"),

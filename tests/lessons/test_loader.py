@@ -218,7 +218,8 @@ def test_rich_text_keeps_bold_and_escapes_everything_else():
         ("Nobody and somebody are fine.", []),
         ("Your BODY belongs to you.", ["body"]),
         ("No tip-offs; tips are banned.", ["tips"]),
-        ("A stranger's gift", []),
+        ("A birthday present", []),
+        ("A stranger's gift", ["gift"]),  # gifts for money are on the 4–7 never-list
     ],
 )
 def test_banned_words_are_whole_words_in_any_case(text, found):

@@ -277,7 +277,7 @@ def test_every_step_has_a_read_aloud_button_and_no_inline_code(pupil_client, les
     [
         ("4-7", ["0800 1111", "grown-up you trust"], ["CEOP", "Report Remove", "police"]),
         ("8-10", ["0800 1111", "CEOP Safety Centre"], ["Report Remove"]),
-        ("11-13", ["0800 1111", "CEOP Safety Centre"], ["Report Remove"]),
+        ("11-13", ["0800 1111", "CEOP Safety Centre", "Report Remove"], []),
         ("14-16", ["0800 1111", "CEOP Safety Centre", "Report Remove"], []),
     ],
 )

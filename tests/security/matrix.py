@@ -318,6 +318,24 @@ def _attachment_url(owner: Owner) -> UrlBuilder:
     return url
 
 
+def _with_parent_pack(world: World) -> str:
+    """The world's 8–10 module, with its parent and carer pack loaded (the fixture file)."""
+    from lessons.parents import parent_packs_load
+    from tests.lessons.conftest import FIXTURE_CURRICULUM
+
+    parent_packs_load(directory=FIXTURE_CURRICULUM / "parents")
+    return world.module.slug
+
+
+def _shared_work(records: SchoolRecords) -> int:
+    """Work of the owner's class whose module has a parent and carer pack."""
+    from lessons.parents import parent_packs_load
+    from tests.lessons.conftest import FIXTURE_CURRICULUM
+
+    parent_packs_load(directory=FIXTURE_CURRICULUM / "parents")
+    return records.assignment.pk
+
+
 # --- The table -------------------------------------------------------------------------------
 
 PORTAL = "teacher_portal:"
@@ -332,6 +350,12 @@ ROWS: tuple[Row, ...] = (
     route("home_for_user", everyone(REDIRECT)),
     # Lessons: the pupil's home (the player is the LessonPage type, below)
     route("learn_home", PUPIL_PAGE),
+    route(
+        "learn_module_check",
+        grid(FORBIDDEN, (ANONYMOUS, PUPIL_LOGIN), (PUPILS, NOT_ALLOWED)),
+        lambda w: w.module.pk,
+        lambda w: "before",
+    ),
     # Quizzes, pupils
     route("quizzes:detail", PUPIL_PAGE, lambda w: w.quiz.pk),
     route("quizzes:start", everyone(NOT_ALLOWED), lambda w: w.quiz.pk),
@@ -359,7 +383,10 @@ ROWS: tuple[Row, ...] = (
     per_owner(
         PORTAL + "progress_export", class_page, group, assignment, lambda r: "grid", lambda r: "csv"
     ),
+    per_owner(PORTAL + "parents_share", class_page, group, _shared_work),
     route(PORTAL + "overdue", PORTAL_PAGE),
+    per_owner(PORTAL + "class_gains", class_page, group),
+    per_owner(PORTAL + "class_gains_export", class_page, group),
     # Teacher portal: lesson plans are teaching material, for any school's staff (leads too)
     route(PORTAL + "plans", STAFF_PAGE),
     route(PORTAL + "lesson_plan", STAFF_PAGE, lambda w: w.lesson.pk),
@@ -368,6 +395,8 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "module_plans_pdf", STAFF_PAGE, lambda w: w.module.pk),
     # Teacher portal: the school admin's pages
     route(PORTAL + "school_overview", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "school_gains", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "school_gains_export", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "school_classes", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "class_add", SCHOOL_ADMIN_PAGE),
     per_owner(PORTAL + "class_edit", school_record, group),
@@ -606,4 +635,7 @@ ROWS: tuple[Row, ...] = (
     route(SAFE + "case_assign", LEADS_POST, lambda w: w.class_one.concern.pk),
     route(SAFE + "reports", LEADS_PAGE),
     route(SAFE + "reports_csv", LEADS_PAGE),
+    # Parent and carer packs (issue 12): public, the same for everyone, nothing about anyone
+    route("parents:pack", PUBLIC, _with_parent_pack),
+    route("parents:pack_pdf", PUBLIC, _with_parent_pack),
 )

@@ -362,6 +362,13 @@ ENDPOINTS: list[Endpoint] = [
         body=_nothing,
     ),
     Endpoint(
+        name="module_check_start",
+        route="learn/modules/<int:module_id>/check/<str:phase>/",
+        user="pupil",
+        url=lambda w: reverse("learn_module_check", args=[w.module_check.pk, "before"]),
+        body=_nothing,
+    ),
+    Endpoint(
         name="quiz_answer_choice",
         route="quizzes/attempts/<int:attempt_pk>/questions/<int:number>/",
         user="pupil",

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0005_protect_pupil_records'),
+        ('lessons', '0009_merged_body'),
     ]
 
     operations = [
