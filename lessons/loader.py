@@ -41,6 +41,7 @@ from schools.models import AgeBand
 
 from .fairness import module_warnings
 from .models import KeyStage, LessonLibraryPage, LessonPage, ModulePage
+from .plan_loader import plans_read
 
 CURRICULUM_DIR = Path(__file__).resolve().parent / "curriculum"
 
@@ -696,6 +697,8 @@ def curriculum_load(
         problems += h5p_problems(data, name=path.name)
         fairness += module_warnings(data, name=path.name)
         parsed.append((path, data))
+    plans = plans_read(parsed, directory=Path(directory or CURRICULUM_DIR))  # lessons/plans.py
+    problems += plans.problems
     if strict:
         problems += fairness
     if problems:
@@ -727,7 +730,7 @@ def curriculum_load(
                 module_page,
                 LessonPage,
                 lesson_slug,
-                _lesson_values(module, lesson, lr),
+                {**_lesson_values(module, lesson, lr), **plans.values(slug, lesson_slug)},
                 f"{slug}/{lesson_slug}",
                 report,
             )

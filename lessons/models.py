@@ -36,6 +36,7 @@ from schools.models import AgeBand, Pupil, School, TeachingGroup
 
 from .blocks import ActivityBlock, LessonBodyBlock
 from .completion import ActivityAnswered, CompletionRequirement, QuizPassed, StepReached
+from .plans import PLAN_BLOCK_TYPES, lesson_edit_handler
 
 AGE_BAND_ORDER = [band.value for band in AgeBand]
 
@@ -261,6 +262,16 @@ class LessonPage(RoutablePageMixin, Page):
             "attempt that counts reaches the quiz's pass mark."
         ),
     )
+    plan = StreamField(
+        PLAN_BLOCK_TYPES,
+        blank=True,
+        max_num=1,
+        verbose_name=_("lesson plan"),
+        help_text=_(
+            "What a teacher needs to teach this lesson without preparing. Teachers read and "
+            "print it in the portal, with the standard steps for a disclosure."
+        ),
+    )
 
     objects = PageManager.from_queryset(LessonPageQuerySet)()
 
@@ -280,6 +291,7 @@ class LessonPage(RoutablePageMixin, Page):
         FieldPanel("body"),
         FieldPanel("quiz"),
     ]
+    edit_handler = lesson_edit_handler(content_panels, Page.promote_panels, Page.settings_panels)
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     class Meta:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from schools import sso_views
 
-from . import gains_views, parents_views, progress_views, signin_views, views
+from . import gains_views, parents_views, plan_views, progress_views, signin_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -55,6 +55,12 @@ urlpatterns = [
         name="parents_share",
     ),
     path("overdue/", progress_views.overdue, name="overdue"),
+    # Lesson plans: any school staff (lessons/plans.py, teacher_portal/plan_views.py)
+    path("plans/", plan_views.plans_index, name="plans"),
+    path("plans/lessons/<int:pk>/", plan_views.lesson_plan_view, name="lesson_plan"),
+    path("plans/lessons/<int:pk>/pdf/", plan_views.lesson_plan_pdf, name="lesson_plan_pdf"),
+    path("plans/modules/<int:pk>/", plan_views.module_plans_view, name="module_plans"),
+    path("plans/modules/<int:pk>/pdf/", plan_views.module_plans_pdf, name="module_plans_pdf"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/reset-login/", views.pupil_reset_login, name="pupil_reset_login"),
     path("pupils/<int:pk>/unlock/", signin_views.pupil_unlock, name="pupil_unlock"),

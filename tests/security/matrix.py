@@ -14,6 +14,7 @@ The policy, from ARCHITECTURE.md (not from what the code happens to do):
 - DSLs and deputies see every concern, flag and pupil record of their school, after MFA; the
   portal is for teaching, so a lead with no teaching role gets 403 there;
 - content editors work in the Wagtail admin: lesson content and quizzes, no pupil data;
+- lesson plans are teaching material: any school's staff (leads too) read them, pupils never;
 - nobody sees anything of another school (404), and guessing a safeguarding URL without a lead's
   role reveals nothing (404);
 - the API answers only to a school's token (401 to a browser session), scoped to its school;
@@ -389,6 +390,12 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "overdue", PORTAL_PAGE),
     per_owner(PORTAL + "class_gains", class_page, group),
     per_owner(PORTAL + "class_gains_export", class_page, group),
+    # Teacher portal: lesson plans are teaching material, for any school's staff (leads too)
+    route(PORTAL + "plans", STAFF_PAGE),
+    route(PORTAL + "lesson_plan", STAFF_PAGE, lambda w: w.lesson.pk),
+    route(PORTAL + "lesson_plan_pdf", STAFF_PAGE, lambda w: w.lesson.pk),
+    route(PORTAL + "module_plans", STAFF_PAGE, lambda w: w.module.pk),
+    route(PORTAL + "module_plans_pdf", STAFF_PAGE, lambda w: w.module.pk),
     # Teacher portal: the school admin's pages
     route(PORTAL + "school_overview", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "school_gains", SCHOOL_ADMIN_PAGE),
