@@ -29,7 +29,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools.permissions import get_pupil, pupil_required
+from schools.models import StaffRole
+from schools.permissions import get_pupil, has_role, pupil_required
 
 from . import services
 from .models import (
@@ -213,6 +214,9 @@ def _render_step(
         if number == last
         else None,
         preview=viewer.is_preview,
+        # Teachers and school admins can present the lesson to a class (teach mode).
+        can_teach=viewer.is_preview
+        and has_role(request.user, StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN),
     )
     return TemplateResponse(request, lesson.template, context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import progress_views, teach_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -43,6 +43,14 @@ urlpatterns = [
         "classes/<int:pk>/work/<int:assignment_pk>/<str:what>.<str:fmt>",
         progress_views.progress_export,
         name="progress_export",
+    ),
+    # Teach mode: a lesson presented to the class on the board
+    path("teach/lessons/<int:lesson_pk>/", teach_views.teach_choose, name="teach_choose"),
+    path("classes/<int:pk>/teach/<int:lesson_pk>/", teach_views.teach, name="teach"),
+    path(
+        "classes/<int:pk>/teach/<int:lesson_pk>/who-was-here/",
+        teach_views.teach_attendance,
+        name="teach_attendance",
     ),
     path("overdue/", progress_views.overdue, name="overdue"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
