@@ -54,15 +54,13 @@ def _work_query(work) -> str:
 
 @teacher_required
 def teach_choose(request, lesson_pk):
-    """From the lesson page: which class is being taught (straight on when there is one)."""
+    """From the lesson page: which class is being taught (classes of the lesson's age band)."""
     lesson = _lesson(lesson_pk)
     groups = [
         group
         for group in TeachingGroup.objects.visible_to(request.user).active().order_by("name")
         if group.age_band.value == lesson.age_band  # the band comes from the year group
     ]
-    if len(groups) == 1:
-        return redirect("teacher_portal:teach", groups[0].pk, lesson.pk)
     return render(
         request,
         "teacher_portal/teach/choose.html",
@@ -115,7 +113,7 @@ def teach_attendance(request, pk, lesson_pk):
     """The teacher's last screen: tick who was here, and record the lesson as done in class."""
     group, lesson = _class_and_lesson(request, pk, lesson_pk)
     work = _work(request, group)
-    form = AttendanceForm(request.POST or None, group=group)
+    form = AttendanceForm(request.POST if request.method == "POST" else None, group=group)
     if request.method == "POST" and form.is_valid():
         try:
             result = lesson_taught_in_class(

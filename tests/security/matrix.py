@@ -358,6 +358,15 @@ ROWS: tuple[Row, ...] = (
     per_owner(
         PORTAL + "progress_export", class_page, group, assignment, lambda r: "grid", lambda r: "csv"
     ),
+    # Teacher portal: teach mode (the lesson on the board, then "Who was here?")
+    route(PORTAL + "teach_choose", PORTAL_PAGE, lambda w: w.lesson.pk),
+    per_owner(PORTAL + "teach", class_page, group, lambda r: r.assignment.lessons().first().pk),
+    per_owner(
+        PORTAL + "teach_attendance",
+        class_page,
+        group,
+        lambda r: r.assignment.lessons().first().pk,
+    ),
     route(PORTAL + "overdue", PORTAL_PAGE),
     # Teacher portal: the school admin's pages
     route(PORTAL + "school_overview", SCHOOL_ADMIN_PAGE),
