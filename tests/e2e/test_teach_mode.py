@@ -168,6 +168,7 @@ def test_a_teacher_teaches_a_whole_4_to_7_lesson_with_the_keyboard(
     expect(
         page.get_by_role("row").filter(has=page.get_by_role("link", name="Cal"))
     ).not_to_contain_text("Done together in class")
+    assert_accessible(page, context="progress grid with lessons done together in class")
     kinds = dict(
         LessonProgress.objects.filter(lesson=lesson).values_list("pupil_id", "completion_kind")
     )

@@ -205,7 +205,7 @@ def test_drill_down_downloads_and_api_say_it_too(
 
 
 def test_a_lesson_finished_alone_then_taught_stays_completed(
-    teacher, group, work, short_lesson, young_pupil
+    teacher, teacher_client, group, work, short_lesson, young_pupil
 ):
     from lessons.teach import lesson_taught_in_class
     from tests.teacher_portal.test_progress import finish_short_lesson
@@ -215,3 +215,7 @@ def test_a_lesson_finished_alone_then_taught_stays_completed(
     lesson_taught_in_class(group=group, lesson=short_lesson, present=[isla], taught_by=teacher)
     cell = progress_grid(group=group, assignment=work).rows[0].cells[1]
     assert cell.status is CellStatus.COMPLETED and cell.taught_at is not None
+    drill = teacher_client.get(
+        reverse("teacher_portal:pupil_progress", args=[group.pk, work.pk, isla.pk])
+    ).content.decode()
+    assert "Also taught in class on" in drill
