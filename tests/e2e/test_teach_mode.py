@@ -70,7 +70,14 @@ def test_a_teacher_teaches_a_whole_4_to_7_lesson_with_the_keyboard(
     last = lesson.last_step
 
     login_staff(page, teacher.email, PASSWORD)
+    # From the lesson page, teach mode is offered first for 4–7 lessons.
+    page.goto(lesson.url)
+    page.get_by_role("link", name="Teach this lesson").click()
+    expect(page.get_by_role("link", name="Teach Robins")).to_be_visible()
+    assert_accessible(page, context="which class are you teaching?")
+    # From the class's work in the portal.
     page.goto(f"/portal/classes/{robins.pk}/work/{work.pk}/")
+    assert_accessible(page, context="progress grid with teach in class")
     expect(page.get_by_role("heading", name="Teach in class")).to_be_visible()
     page.get_by_role("link", name="Teach 1. Ask first").click()
 
