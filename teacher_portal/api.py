@@ -29,6 +29,8 @@ PAGE_SIZE = 50
 class SchoolToken(HttpBearer):
     """A school's API token; `request.auth` becomes the ApiToken (and so its school)."""
 
+    openapi_description = "A school's API token, made by a school admin in the teacher portal."
+
     def authenticate(self, request, token):
         return api_token_authenticate(raw=token)
 
