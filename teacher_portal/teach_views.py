@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lessons.models import Assignment, LessonPage, ModulePage
+from lessons.plans import lesson_plan
 from lessons.teach import lesson_taught_in_class
 from schools.forms import RecordChoicesField
 from schools.models import TeachingGroup
@@ -85,6 +86,8 @@ def teach(request, pk, lesson_pk):
             "age_band": lesson.age_band,
             "steps": steps,
             "last_step": len(steps) - 1,
+            "plan": lesson_plan(lesson),
+            "plan_url": reverse("teacher_portal:lesson_plan", args=[lesson.pk]),
             "attendance_url": reverse("teacher_portal:teach_attendance", args=[group.pk, lesson.pk])
             + _work_query(work),
             "exit_url": reverse("teacher_portal:progress", args=[group.pk, work.pk])
