@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from schools.permissions import get_pupil, pupil_required
 
-from . import services
+from . import narration, services
 from .models import (
     ActivityResponse,
     Assignment,
@@ -213,6 +213,7 @@ def _render_step(
         if number == last
         else None,
         preview=viewer.is_preview,
+        narration_url=narration.step_audio_url(lesson, step, request),
     )
     return TemplateResponse(request, lesson.template, context)
 

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lessons.narration import question_audio_url
 from schools.models import TeachingGroup
 from schools.permissions import get_pupil, pupil_required, teacher_required
 
@@ -136,6 +137,7 @@ def question(request, attempt_pk: int, number: int):
     per_question = quiz.feedback_timing == FeedbackTiming.PER_QUESTION
     form_kwargs = {
         "question": current,
+        "narration_url": question_audio_url(current),
         "options": services.option_order(attempt, current),
         "rights": services.right_order(attempt, current),
     }
