@@ -137,7 +137,6 @@ def question(request, attempt_pk: int, number: int):
     per_question = quiz.feedback_timing == FeedbackTiming.PER_QUESTION
     form_kwargs = {
         "question": current,
-        "narration_url": question_audio_url(current),
         "options": services.option_order(attempt, current),
         "rights": services.right_order(attempt, current),
     }
@@ -182,6 +181,7 @@ def question(request, attempt_pk: int, number: int):
             "attempt": attempt,
             "age_band": attempt.pupil.age_band.value,
             "question": current,
+            "narration_url": question_audio_url(current),
             "form": form,
             "number": number,
             "total": len(questions),
