@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from schools.permissions import get_pupil, pupil_required
 
 from . import narration, services
+from .certificates import completed_modules
 from .models import (
     ActivityResponse,
     Assignment,
@@ -146,6 +147,7 @@ def learn_home(request):
             "sections": sections,
             "resume": resume,
             "assignments": assignment_cards(assignments, cards, request=request),
+            "certificates": completed_modules(pupil, modules),
         },
     )
 

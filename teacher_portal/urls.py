@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import progress_views, views
+from . import certificate_views, progress_views, views
 
 app_name = "teacher_portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("classes/<int:pk>/login-cards/", views.login_cards, name="login_cards"),
+    path(
+        "classes/<int:pk>/certificates/<int:module_pk>/",
+        certificate_views.class_certificates,
+        name="class_certificates",
+    ),
     path(
         "classes/<int:pk>/login-cards/new-passwords/",
         views.login_cards_new_passwords,
