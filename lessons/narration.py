@@ -299,13 +299,38 @@ def question_audio_url(question) -> str | None:
     return generated_url(question_text(question), question.quiz.age_band)
 
 
+# Pages outside the player: (key, the template holding their words, band). They use
+# `{% page_narration %}` (lessons/templatetags/narration_tags.py) with the same template.
+PAGE_WORDS = [
+    ("page/login-code", "lessons/narration/login_code.html", "4-7"),
+    ("page/login-name", "lessons/narration/login_name.html", "4-7"),
+    ("page/login-pictures", "lessons/narration/login_pictures.html", "4-7"),
+    ("page/talk/4-7", "lessons/narration/talk.html", "4-7"),
+    ("page/talk/8-10", "lessons/narration/talk.html", "8-10"),
+]
+
+
+def page_items() -> list[NarrationItem]:
+    from django.template.loader import render_to_string
+
+    return [
+        NarrationItem(
+            key=key,
+            band=band,
+            text=text_from_html(render_to_string(template, {"age_band": band})),
+        )
+        for key, template, band in PAGE_WORDS
+    ]
+
+
 def curriculum_items(request=None) -> list[NarrationItem]:
-    """Everything narrated: 4-7 and 8-10 lesson steps and quiz questions."""
+    """Everything narrated: 4-7 and 8-10 lesson steps and quiz questions, and the pages
+    pupils of those ages see outside lessons (logging in, "Talk to someone")."""
     from quizzes.models import Question
 
     from .models import LessonPage, ModulePage
 
-    items = []
+    items = page_items()
     modules = ModulePage.objects.live().filter(age_band__in=NARRATED_BANDS).order_by("path")
     for module in modules:
         for lesson in LessonPage.objects.child_of(module).live().order_by("path"):

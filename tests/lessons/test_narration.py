@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from lessons import narration
 from lessons.models import LessonPage
@@ -48,7 +49,9 @@ def test_make_narration_and_its_check(curriculum, tmp_path):
     call_command("make_narration", "--dir", str(tmp_path))
     files = list(tmp_path.glob("*.mp3"))
     items = narration.curriculum_items()
-    assert items and {item.band for item in items} == {"8-10"}  # not the 11-13 lessons
+    curriculum_bands = {i.band for i in items if i.key.startswith(("lesson/", "quiz/"))}
+    assert curriculum_bands == {"8-10"}  # not the 11-13 lessons
+    assert {"page/login-code", "page/talk/4-7", "page/talk/8-10"} <= {i.key for i in items}
     assert len(files) == len({item.file for item in items})
     assert all(f.read_bytes()[:2] in (b"ID", b"\xff\xf3", b"\xff\xfb") for f in files), [
         f.read_bytes()[:4] for f in files
@@ -81,3 +84,20 @@ def test_a_page_offers_only_audio_that_matches_its_words(
     assert url.endswith(narration.audio_name(text, "8-10"))
     response = pupil_client.get(lesson.step_url(1))
     assert f'src="{url}"' in response.content.decode()
+
+
+def test_login_and_talk_pages_offer_their_narration(
+    client, pupil_client, monkeypatch, tmp_path, db
+):
+    monkeypatch.setattr(narration, "AUDIO_DIR", tmp_path)
+    page = client.get("/login/pupil/").content.decode()
+    assert "data-read-aloud-audio" not in page  # nothing generated yet
+    for item in narration.page_items():
+        (tmp_path / item.file).write_bytes(b"mp3")
+    page = client.get("/login/pupil/").content.decode()
+    login = next(i for i in narration.page_items() if i.key == "page/login-code")
+    assert login.file in page
+    assert login.text.startswith("Let's get started.")
+    talk = pupil_client.get(reverse("safeguarding:talk")).content.decode()
+    talk_item = next(i for i in narration.page_items() if i.key == "page/talk/8-10")
+    assert talk_item.file in talk
