@@ -50,7 +50,7 @@ demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py seed_demo
-	$(DEMO_ENV) $(PY) manage.py make_narration
+	$(DEMO_ENV) $(PY) manage.py make_narration || echo "No narration audio (espeak-ng missing?): read-aloud uses the device's voice."
 	@echo ""
 	@echo "Serving Streamwise on http://$(HOST):$(PORT) (Ctrl-C stops the site and the task worker)."
 	@echo "Emails are written to var/mailbox/."

@@ -128,7 +128,10 @@ def generated_url(text: str, band: str | None) -> str | None:
     name = audio_name(text, band)
     if not (AUDIO_DIR / name).exists():
         return None
-    return static(STATIC_PREFIX + name)
+    try:
+        return static(STATIC_PREFIX + name)
+    except ValueError:  # made after collectstatic last ran: not served yet
+        return None
 
 
 # --- Making the audio ----------------------------------------------------------------------

@@ -101,3 +101,31 @@ def test_login_and_talk_pages_offer_their_narration(
     talk = pupil_client.get(reverse("safeguarding:talk")).content.decode()
     talk_item = next(i for i in narration.page_items() if i.key == "page/talk/8-10")
     assert talk_item.file in talk
+
+
+def test_an_editors_recording_wins_over_generated_audio(
+    lesson, pupil_client, monkeypatch, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    monkeypatch.setattr(narration, "AUDIO_DIR", tmp_path)
+    step = lesson.steps[0]
+    text = narration.step_text(lesson, step)
+    (tmp_path / narration.audio_name(text, "8-10")).write_bytes(b"mp3")
+    recording = get_document_model().objects.create(
+        title="Meet Jas, read by Ms Patel", file=ContentFile(b"ID3 audio", name="meet-jas.mp3")
+    )
+    body = lesson.body.raw_data
+    body[0]["value"]["narration"] = recording.pk
+    lesson.body = body
+    lesson.save_revision().publish()
+    lesson = type(lesson).objects.get(pk=lesson.pk)
+
+    assert narration.step_audio_url(lesson, lesson.steps[0]) == recording.url
+    page = pupil_client.get(lesson.step_url(1)).content.decode()
+    assert f'src="{recording.url}"' in page
+    # The generated audio for that step is no longer made; the other steps' still is.
+    keys = {item.key for item in narration.curriculum_items()}
+    assert "lesson/test-8-10/every-activity/step-1" not in keys
+    assert "lesson/test-8-10/every-activity/step-2" in keys
