@@ -129,3 +129,21 @@ def test_an_editors_recording_wins_over_generated_audio(
     keys = {item.key for item in narration.curriculum_items()}
     assert "lesson/test-8-10/every-activity/step-1" not in keys
     assert "lesson/test-8-10/every-activity/step-2" in keys
+
+
+def test_a_quiz_question_offers_its_narration(pupil, pupil_client, monkeypatch, tmp_path):
+    from quizzes import services as quiz_services
+    from tests.quizzes.helpers import make_quiz
+
+    monkeypatch.setattr(narration, "AUDIO_DIR", tmp_path)
+    quiz = make_quiz()
+    attempt = quiz_services.attempt_start(pupil=pupil, quiz=quiz)
+    first = quiz_services.attempt_questions(attempt)[0]
+    text = narration.question_text(first)
+    assert first.text in text
+    assert all(option.text in text for option in first.options.all())
+    url = reverse("quizzes:question", args=[attempt.pk, 1])
+    assert "data-read-aloud-audio" not in pupil_client.get(url).content.decode()
+    (tmp_path / narration.audio_name(text, "8-10")).write_bytes(b"mp3")
+    page = pupil_client.get(url).content.decode()
+    assert narration.audio_name(text, "8-10") in page
