@@ -72,3 +72,26 @@ def test_every_pupil_page_fits_phones_and_tablets(page, assert_accessible, infan
     page.get_by_role("link", name="Talk to someone").click()
     page.get_by_role("heading", name="Talk to someone").wait_for()
     check_widths(page, assert_accessible, "talk to someone")
+
+
+def test_every_activity_type_fits_phones_and_tablets(
+    page, assert_accessible, login_pupil, young_pupil, transactional_db
+):
+    from tests.lessons.conftest import FIXTURE_CURRICULUM
+
+    curriculum_load(directory=FIXTURE_CURRICULUM)
+    group = young_pupil.pupil.teaching_groups.get()
+    login_pupil(
+        page, code=group.code, name="Isla", pictures=young_pupil.picture_password.split("-")
+    )
+    page.get_by_role("link", name="Start: Every activity").click()
+    page.get_by_role("button", name="Start the lesson").click()
+    number = 1
+    while True:
+        check_widths(page, assert_accessible, f"8-10 lesson step {number}")
+        next_button = page.get_by_role("button", name="Next", exact=True)
+        if not next_button.count():
+            break
+        next_button.click()
+        page.wait_for_load_state("load")
+        number += 1
