@@ -82,6 +82,15 @@ def _state_parts(context) -> tuple[ActivityResult | None, dict]:
     return getattr(state, "result", None), getattr(state, "draft", None) or {}
 
 
+def _in_display_order(context, rows: list, part: str, pinned=()) -> list:
+    """Rows in the order this pupil sees them (`lessons.player.display_order`): shuffled per
+    pupil, the same every time; authored order where there is no pupil (previews)."""
+    order = getattr(context.get("state"), "display_order", None)
+    if order is None:
+        return rows
+    return [rows[i] for i in order(part, len(rows), pinned)]
+
+
 def _item_by_item_result(
     items: list[dict], *, items_key: str, answer: dict[str, object], answer_key: str
 ) -> ActivityResult:
@@ -272,6 +281,11 @@ def _unique_keys_error(items, key: str, message) -> dict:
 class ChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Choice"), max_length=250)
     safe = blocks.BooleanBlock(label=_("This is the choice we hope for"), required=False)
+    pinned = blocks.BooleanBlock(
+        label=_("Keep this choice in its place"),
+        required=False,
+        help_text=_("Choices are shuffled for each pupil; a pinned one stays where it is."),
+    )
     feedback = blocks.TextBlock(label=_("Feedback"), help_text=_("Kind and specific."))
     next = blocks.CharBlock(
         label=_("Go to scene"),
@@ -430,7 +444,20 @@ class WhatWouldYouDoBlock(ActivityBlock):
         else:
             context["shown"] = result.feedback["shown"]
             context["next_scene"] = result.feedback["next_scene"]
+        context["shown"] = [
+            {**item, "choices": self.choices_in_order(context, item["scene"])}
+            for item in context["shown"]
+        ]
+        if context["next_scene"] is not None:
+            context["next_choices"] = self.choices_in_order(context, context["next_scene"])
         return context
+
+    @staticmethod
+    def choices_in_order(context, scene) -> list[dict]:
+        """A scene's choices as this pupil sees them: [{"index": authored index, "choice"}]."""
+        rows = [{"index": i, "choice": c} for i, c in enumerate(scene["choices"])]
+        pinned = [bool(c.get("pinned")) for c in scene["choices"]]
+        return _in_display_order(context, rows, f"scene:{scene['key']}", pinned)
 
 
 class SortGroupBlock(blocks.StructBlock):
@@ -529,11 +556,15 @@ class SortItBlock(ActivityBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["rows"] = _item_by_item_rows(
+        context["rows"] = _in_display_order(
             context,
-            [card["text"] for card in value["cards"]],
-            items_key="cards",
-            answer_key="placements",
+            _item_by_item_rows(
+                context,
+                [card["text"] for card in value["cards"]],
+                items_key="cards",
+                answer_key="placements",
+            ),
+            "cards",
         )
         context["result"] = _state_parts(context)[0]
         return context
@@ -620,7 +651,7 @@ class SpotTheSignsBlock(ActivityBlock):
         result, _draft = _state_parts(context)
         flagged = set(result.answer["flagged"]) if result else set()
         feedback = result.feedback["messages"] if result else [None] * len(value["messages"])
-        context["rows"] = [
+        rows = [
             {
                 "index": index,
                 "author": message["author"],
@@ -630,6 +661,7 @@ class SpotTheSignsBlock(ActivityBlock):
             }
             for index, message in enumerate(value["messages"])
         ]
+        context["rows"] = _in_display_order(context, rows, "messages")
         context["result"] = result
         return context
 
@@ -689,11 +721,15 @@ class TrueOrFalseBlock(ActivityBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["rows"] = _item_by_item_rows(
+        context["rows"] = _in_display_order(
             context,
-            [statement["text"] for statement in value["statements"]],
-            items_key="statements",
-            answer_key="answers",
+            _item_by_item_rows(
+                context,
+                [statement["text"] for statement in value["statements"]],
+                items_key="statements",
+                answer_key="answers",
+            ),
+            "statements",
         )
         context["result"] = _state_parts(context)[0]
         return context

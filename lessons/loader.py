@@ -39,7 +39,9 @@ from h5p.models import H5PContent
 from quizzes.services import QuizSpecError, quiz_spec_problems, quiz_upsert_from_spec
 from schools.models import AgeBand
 
+from .fairness import module_warnings
 from .models import KeyStage, LessonLibraryPage, LessonPage, ModulePage
+from .plan_loader import plans_read
 
 CURRICULUM_DIR = Path(__file__).resolve().parent / "curriculum"
 
@@ -333,6 +335,7 @@ def _activity_value(block: dict, bid: str, r: _Reader) -> dict:
                 {
                     "text": r.get(choice, "text"),
                     "safe": bool(r.get(choice, "safe", bool, required=False)),
+                    "pinned": bool(r.get(choice, "pinned", bool, required=False)),
                     "feedback": r.get(choice, "feedback"),
                     "next": r.get(choice, "next", required=False) or "",
                 }
@@ -673,22 +676,31 @@ def _order_children(parent: Page, slugs: list[str]) -> None:
 
 
 @transaction.atomic
-def curriculum_load(*, directory: Path | None = None, make_site_root: bool = False) -> LoadReport:
+def curriculum_load(
+    *, directory: Path | None = None, make_site_root: bool = False, strict: bool = False
+) -> LoadReport:
     """Create or update the library, modules and lessons from the curriculum files.
 
     Raises CurriculumError (and writes nothing) if any file is malformed, breaks a safety rule
     or has a quiz the quizzes app would refuse. Each lesson's `quiz:` becomes its quiz.
+    Fairness warnings (`lessons.fairness`) are reported; with `strict` they refuse the files.
     """
     report = LoadReport()
     files = curriculum_files(directory)
     parsed = []
     problems = []
+    fairness = []
     for path in files:
         data, text = read_curriculum_file(path)
         problems += safety_problems(data, text, name=path.name)
         problems += quiz_problems(data, name=path.name)
         problems += h5p_problems(data, name=path.name)
+        fairness += module_warnings(data, name=path.name)
         parsed.append((path, data))
+    plans = plans_read(parsed, directory=Path(directory or CURRICULUM_DIR))  # lessons/plans.py
+    problems += plans.problems
+    if strict:
+        problems += fairness
     if problems:
         raise CurriculumError("Curriculum refused:\n  " + "\n  ".join(problems))
     parsed.sort(key=lambda item: _band_position(item[1]))
@@ -718,7 +730,7 @@ def curriculum_load(*, directory: Path | None = None, make_site_root: bool = Fal
                 module_page,
                 LessonPage,
                 lesson_slug,
-                _lesson_values(module, lesson, lr),
+                {**_lesson_values(module, lesson, lr), **plans.values(slug, lesson_slug)},
                 f"{slug}/{lesson_slug}",
                 report,
             )
@@ -732,4 +744,5 @@ def curriculum_load(*, directory: Path | None = None, make_site_root: bool = Fal
             f"{slug}/{extra_slug}: not in {path.name}; left as it is" for extra_slug in extra
         ]
     _order_children(library, seen_modules)
+    report.warnings += fairness
     return report

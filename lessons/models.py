@@ -7,6 +7,7 @@ they are only ever written through `lessons.services`.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -35,6 +36,7 @@ from schools.models import AgeBand, Pupil, School, TeachingGroup
 
 from .blocks import ActivityBlock, LessonBodyBlock
 from .completion import ActivityAnswered, CompletionRequirement, QuizPassed, StepReached
+from .plans import PLAN_BLOCK_TYPES, lesson_edit_handler
 
 AGE_BAND_ORDER = [band.value for band in AgeBand]
 
@@ -57,6 +59,12 @@ class Topic(models.IntegerChoices):
     AGE_RULES_AND_SETTINGS = 6, _("Age rules and settings")
     BLOCK_REPORT_TELL = 7, _("Block, report, tell")
     LOOKING_OUT_FOR_FRIENDS = 8, _("Looking out for friends")
+
+
+# People who pretend, requests that grow, recording and blackmail (grooming and sextortion).
+ABUSE_TOPICS = frozenset(
+    {Topic.PEOPLE_WHO_PRETEND, Topic.REQUESTS_THAT_GROW, Topic.RECORDING_AND_BLACKMAIL}
+)
 
 
 def _outcomes_field(**kwargs):
@@ -165,6 +173,9 @@ class ModulePage(Page):
         context["age_band"] = self.age_band
         context["lesson_cards"] = lesson_cards(self.lessons(), pupil=pupil, request=request)
         context["show_teacher_notes"] = permissions.can_preview_lessons(request.user)
+        from .module_checks import check_offer
+
+        context["module_check"] = check_offer(module=self, pupil=pupil)
         return context
 
 
@@ -252,6 +263,16 @@ class LessonPage(RoutablePageMixin, Page):
             "attempt that counts reaches the quiz's pass mark."
         ),
     )
+    plan = StreamField(
+        PLAN_BLOCK_TYPES,
+        blank=True,
+        max_num=1,
+        verbose_name=_("lesson plan"),
+        help_text=_(
+            "What a teacher needs to teach this lesson without preparing. Teachers read and "
+            "print it in the portal, with the standard steps for a disclosure."
+        ),
+    )
 
     objects = PageManager.from_queryset(LessonPageQuerySet)()
 
@@ -271,6 +292,7 @@ class LessonPage(RoutablePageMixin, Page):
         FieldPanel("body"),
         FieldPanel("quiz"),
     ]
+    edit_handler = lesson_edit_handler(content_panels, Page.promote_panels, Page.settings_panels)
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     class Meta:
@@ -290,6 +312,11 @@ class LessonPage(RoutablePageMixin, Page):
     def age_band(self) -> str | None:
         module = self.module
         return module.age_band if module else None
+
+    @property
+    def deals_with_abuse(self) -> bool:
+        """Grooming and sextortion lessons: shown with the quick exit ("Hide this page")."""
+        return bool(set(self.topic_numbers) & ABUSE_TOPICS)
 
     @cached_property
     def steps(self) -> list[Step]:
@@ -397,6 +424,13 @@ class ProgressStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class CompletionKind(models.TextChoices):
+    """How a completed lesson was done: by the pupil on their own, or taught to the class."""
+
+    ALONE = "alone", _("On their own")
+    IN_CLASS = "in_class", _("Done together in class")
+
+
 class _PupilScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Records of the pupils this user may see (see `Pupil.objects.visible_to`)."""
@@ -436,7 +470,25 @@ class LessonProgress(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     time_spent = models.DurationField(_("time spent"), default=timedelta)
     last_active_at = models.DateTimeField(null=True, blank=True)
+    # How the lesson was completed (empty until it is); a lesson taught in class to a pupil
+    # who had already finished it alone stays "alone", with `taught_at` and `taught_by` set.
+    completion_kind = models.CharField(
+        _("completed how"), max_length=10, choices=CompletionKind.choices, blank=True
+    )
+    taught_at = models.DateTimeField(_("taught in class"), null=True, blank=True)
+    taught_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taught by"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
+    # The order this pupil sees activity choices, cards, messages and statements in is derived
+    # from it (lessons/player.py), so feedback and the teacher's view show the same order.
+    # Empty for progress from before shuffling: those pupils keep the authored order.
+    shuffle_seed = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = LessonProgressQuerySet.as_manager()
 
@@ -450,9 +502,25 @@ class LessonProgress(models.Model):
     def __str__(self):
         return f"{self.pupil} — {self.lesson_id}: {self.get_status_display()}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.shuffle_seed is None:
+            self.shuffle_seed = shuffle_seed_for(self.pupil_id, self.lesson_id)
+        super().save(*args, **kwargs)
+
     @property
     def is_completed(self) -> bool:
         return self.status == ProgressStatus.COMPLETED
+
+    @property
+    def is_completed_in_class(self) -> bool:
+        return self.is_completed and self.completion_kind == CompletionKind.IN_CLASS
+
+
+def shuffle_seed_for(pupil_id: int, lesson_id: int) -> int:
+    """The seed a pupil's new progress row for a lesson gets (and that a pupil who has not
+    started the lesson yet is shown with), so the order is the same before and after."""
+    digest = hashlib.sha256(f"streamwise-shuffle:{pupil_id}:{lesson_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
 
 
 class ActivityResponseQuerySet(_PupilScopedQuerySet):
@@ -666,3 +734,7 @@ class Assignment(models.Model):
         if self.module_id:
             return LessonPage.objects.in_modules([self.module])
         return LessonPage.objects.live().filter(pk=self.lesson_id)
+
+
+# The parent and carer pack of a module lives in its own module (see lessons/parents.py).
+from .parents import ParentPack  # noqa: E402, F401

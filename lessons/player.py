@@ -7,6 +7,8 @@ data already fetched (a fixed number of queries per page, whatever the lesson le
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,7 +20,46 @@ from quizzes.permissions import pupil_may_take
 
 from .blocks import ActivityResult
 from .completion import counts_as_passed, unmet_requirements
-from .models import ActivityResponse, LessonPage, LessonProgress, ProgressStatus, Step
+from .models import (
+    ActivityResponse,
+    LessonPage,
+    LessonProgress,
+    ProgressStatus,
+    Step,
+    shuffle_seed_for,
+)
+
+# --- The order a pupil sees an activity's parts in ---------------------------------------------
+
+
+def display_order(
+    seed: int | None, activity_id: str, part: str, count: int, pinned: Sequence[bool] = ()
+) -> list[int]:
+    """The order (authored indexes) a pupil sees `count` choices, cards, messages or statements.
+
+    Derived from the pupil's seed for the lesson, the activity and the part (a scene's choices,
+    the cards…), so the same pupil always sees the same order: when answering, in the feedback
+    and in their teacher's view. Pinned items keep their authored places. No seed (staff
+    previews, pupils who started before shuffling): the authored order.
+    """
+    order = list(range(count))
+    if seed is None or count < 2:
+        return order
+    places = [i for i in order if not (i < len(pinned) and pinned[i])]
+    free = list(places)
+    random.Random(f"{seed}:{activity_id}:{part}").shuffle(free)
+    for place, item in zip(places, free, strict=True):
+        order[place] = item
+    return order
+
+
+def pupil_seed(lesson: LessonPage, *, pupil, progress: LessonProgress | None) -> int | None:
+    """The seed a pupil's activity orders come from (None: the authored order)."""
+    if pupil is None:
+        return None
+    if progress is not None:
+        return progress.shuffle_seed
+    return shuffle_seed_for(pupil.pk, lesson.pk)
 
 
 @dataclass
@@ -31,6 +72,11 @@ class ActivityState:
     error: str = ""
     draft: dict = field(default_factory=dict)
     preview: bool = False
+    seed: int | None = None
+
+    def display_order(self, part: str, count: int, pinned: Sequence[bool] = ()) -> list[int]:
+        """This pupil's order for one part of the activity (see `display_order`)."""
+        return display_order(self.seed, self.id, part, count, pinned)
 
     @property
     def dom_id(self) -> str:
@@ -50,10 +96,11 @@ def activity_state(
     response: ActivityResponse | None = None,
     submission=None,
     preview: bool = False,
+    seed: int | None = None,
 ) -> ActivityState:
     activity = lesson.activities[activity_id]
     action = base_url + lesson.reverse_subpage("lesson_activity", args=[activity_id])
-    state = ActivityState(id=activity_id, action=action, preview=preview)
+    state = ActivityState(id=activity_id, action=action, preview=preview, seed=seed)
     if submission is not None:
         state.result = submission.result
         if submission.error is not None:
@@ -74,6 +121,7 @@ def step_items(
     responses: dict[str, ActivityResponse],
     submissions: dict | None = None,
     preview: bool = False,
+    seed: int | None = None,
 ) -> list[tuple]:
     """(block, state) pairs for one step; `state` is None for blocks that are not activities."""
     submissions = submissions or {}
@@ -88,6 +136,7 @@ def step_items(
                 response=responses.get(child.id),
                 submission=submissions.get(child.id),
                 preview=preview,
+                seed=seed,
             )
         items.append((child, state))
     return items

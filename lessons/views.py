@@ -29,7 +29,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools.permissions import get_pupil, pupil_required
+from schools import quick_exit
+from schools.models import StaffRole
+from schools.permissions import get_pupil, has_role, pupil_required
 
 from . import narration, services
 from .certificates import completed_modules
@@ -48,6 +50,7 @@ from .player import (
     lesson_cards,
     lesson_quiz,
     progress_percent,
+    pupil_seed,
     step_items,
     unmet_for,
 )
@@ -124,6 +127,7 @@ def assignment_cards(assignments, cards: list[LessonCard], *, request) -> list[A
 @pupil_required
 def learn_home(request):
     """The pupil's work from their teacher, then their modules and lessons, with progress."""
+    quick_exit.clear(request)  # back home on purpose: lessons open normally again
     pupil = get_pupil(request.user)
     modules = list(ModulePage.objects.for_pupil(pupil).order_by("path"))
     cards = lesson_cards(LessonPage.objects.in_modules(modules), pupil=pupil, request=request)
@@ -175,6 +179,9 @@ def _render_step(
     progress_known: bool = False,
     submissions: dict | None = None,
 ):
+    sensitive = viewer.pupil is not None and lesson.deals_with_abuse
+    if sensitive and (held := quick_exit.hold_response(request)):
+        return held  # Back after "Hide this page"
     base_url = lesson.get_url(request)
     responses: dict[str, ActivityResponse] = {}
     if viewer.pupil is not None:
@@ -201,6 +208,7 @@ def _render_step(
             responses=responses,
             submissions=submissions,
             preview=viewer.is_preview,
+            seed=pupil_seed(lesson, pupil=viewer.pupil, progress=progress),
         )
         if step
         else [],
@@ -215,9 +223,23 @@ def _render_step(
         if number == last
         else None,
         preview=viewer.is_preview,
+        quick_exit_url=_quick_exit_url() if sensitive else "",
+        # Teachers and school admins can present the lesson to a class (teach mode).
+        can_teach=viewer.is_preview
+        and has_role(request.user, StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN),
         narration_url=narration.step_audio_url(lesson, step, request),
     )
-    return TemplateResponse(request, lesson.template, context)
+    response = TemplateResponse(request, lesson.template, context)
+    return quick_exit.protect(response) if sensitive else response
+
+
+def _quick_exit_url() -> str:
+    """Where "Hide this page" goes, when the safeguarding app is installed."""
+    try:
+        from safeguarding.conf import quick_exit_url
+    except ImportError:  # pragma: no cover - lessons without safeguarding
+        return ""
+    return quick_exit_url()
 
 
 @lesson_viewer_required
@@ -286,12 +308,16 @@ def lesson_activity(request, lesson: LessonPage, activity_id: str, *, viewer: Le
             previous=_preview_state(request.POST.get("state")),
         )
     if request.htmx:
+        progress = submission.progress
+        if progress is None and viewer.pupil is not None:
+            progress = LessonProgress.objects.for_pupil(viewer.pupil).filter(lesson=lesson).first()
         state = activity_state(
             lesson,
             activity_id,
             base_url=lesson.get_url(request),
             submission=submission,
             preview=viewer.is_preview,
+            seed=pupil_seed(lesson, pupil=viewer.pupil, progress=progress),
         )
         return TemplateResponse(
             request,

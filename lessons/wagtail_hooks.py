@@ -58,3 +58,15 @@ def refuse_bulk_deleting_started_lessons(request, action_type, objects, action_c
     if blocked:
         return _refuse(request, blocked, reverse("wagtailadmin_explore_root"))
     return None
+
+
+# Parent and carer packs are edited as snippets (lessons/parents_admin.py).
+def _register_parent_packs():
+    from wagtail.snippets.models import register_snippet
+
+    from .parents_admin import ParentPackViewSet
+
+    register_snippet(ParentPackViewSet)
+
+
+_register_parent_packs()

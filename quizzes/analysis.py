@@ -17,7 +17,17 @@ from wagtail.models import Page, ReferenceIndex
 
 from schools.models import Pupil, TeachingGroup
 
-from .models import Answer, Attempt, Question, Quiz, Shows, Strand, counted_attempt
+from .models import (
+    Answer,
+    Attempt,
+    CheckPhase,
+    Question,
+    Quiz,
+    QuizPurpose,
+    Shows,
+    Strand,
+    counted_attempt,
+)
 from .questions import describe_response
 
 
@@ -261,9 +271,11 @@ def knowledge_map(*, group: TeachingGroup, user) -> KnowledgeMap:
     pupils = class_pupils(group=group, user=user)
     strands = [StrandSummary(value=s.value, label=s.label) for s in Strand]
     index = {s.value: i for i, s in enumerate(strands)}
+    # A module check taken before the module shows what pupils knew then, not now.
     attempts = (
         Attempt.objects.submitted()
         .filter(pupil__in=[p.pk for p in pupils])
+        .exclude(phase=CheckPhase.BEFORE)
         .annotate(rule=F("quiz__counted_attempt"))
         .only("pk", "pupil_id", "quiz_id", "number", "score", "submitted_at")
     )
@@ -309,6 +321,7 @@ def knowledge_map(*, group: TeachingGroup, user) -> KnowledgeMap:
     if gap_strands:
         checks = (
             Question.objects.filter(quiz__age_band=group.age_band, strand__in=gap_strands)
+            .exclude(quiz__purpose=QuizPurpose.MODULE_CHECK)
             .values_list("strand", "quiz_id", "quiz__title")
             .order_by("quiz__title", "quiz_id")
             .distinct()

@@ -74,6 +74,13 @@ CHOICE_TYPES = (QuestionType.SINGLE_CHOICE, QuestionType.SCENARIO, QuestionType.
 SCORED_TYPES = tuple(t for t in QuestionType if t != QuestionType.FREE_TEXT)
 
 
+class OrderingAccept(models.TextChoices):
+    """Which answers to an ordering question are right."""
+
+    EXACT = "exact", _("Only the order given")
+    STARTS_WITH_FIRST = "starts_with_first", _("Any order that starts with the first item")
+
+
 class CountedAttempt(models.TextChoices):
     BEST = "best", _("The best attempt")
     LATEST = "latest", _("The latest attempt")
@@ -84,9 +91,27 @@ class FeedbackTiming(models.TextChoices):
     AT_END = "at_end", _("At the end of the quiz")
 
 
+class QuizPurpose(models.TextChoices):
+    """What a quiz is for: the end of a lesson, or the same short check before and after a
+    module (learning gains, `quizzes.gains`)."""
+
+    LESSON = "lesson", _("Lesson quiz")
+    MODULE_CHECK = "module_check", _("Module check (before and after)")
+
+
+class CheckPhase(models.TextChoices):
+    """When a pupil took a module check."""
+
+    BEFORE = "before", _("Before the module")
+    AFTER = "after", _("After the module")
+
+
 class QuizQuerySet(models.QuerySet):
     def for_age_band(self, age_band: str):
         return self.filter(age_band=age_band)
+
+    def module_checks(self):
+        return self.filter(purpose=QuizPurpose.MODULE_CHECK)
 
 
 class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
@@ -123,6 +148,13 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
         choices=AgeBand.choices,
         help_text=_("Pupils in this age band may take the quiz until it is assigned to classes."),
     )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=QuizPurpose.choices,
+        default=QuizPurpose.LESSON,
+        help_text=_("A module check is taken before and after a module; it shows no mark."),
+    )
     intro = models.TextField(_("introduction"), blank=True)
     remember = models.TextField(
         _("what to remember"),
@@ -151,8 +183,12 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
     shuffle_options = models.BooleanField(
         _("shuffle options"),
-        default=False,
-        help_text=_("Items to put in order and pairs to match are always shuffled."),
+        default=True,
+        help_text=_(
+            "Each pupil sees the options in an order of their own, so the right answer is not "
+            "always in the same place. Pinned options keep their place. Items to put in order "
+            "and pairs to match are always shuffled."
+        ),
     )
     feedback_timing = models.CharField(
         _("show feedback"),
@@ -187,6 +223,10 @@ class Quiz(PreviewableMixin, index.Indexed, ClusterableModel):
 
     def get_absolute_url(self):
         return reverse("quizzes:detail", args=[self.pk])
+
+    @property
+    def is_module_check(self) -> bool:
+        return self.purpose == QuizPurpose.MODULE_CHECK
 
     @property
     def pupil_heading(self) -> str:
@@ -224,7 +264,8 @@ class Question(ClusterableModel, Orderable):
     - single choice, scenario: options, exactly one correct; a scenario also has `scenario`;
     - multiple select: options, one or more correct; the exact set must be chosen;
     - true or false: `answer`, `feedback`, `shows_if_wrong`;
-    - ordering: options are the items, listed in the correct order; `feedback`;
+    - ordering: options are the items, listed in the correct order; `feedback`; `accept` says
+      whether only that order is right or any order that starts with the first item;
     - matching: each option is a pair, `text` on the left and `match` on the right; `feedback`;
     - free text: just the question; never scored, screened for safeguarding phrases.
     """
@@ -262,12 +303,23 @@ class Question(ClusterableModel, Orderable):
         default=Shows.MISCONCEPTION,
         help_text=_("For true or false, ordering and matching questions."),
     )
+    accept = models.CharField(
+        _("orders that are right"),
+        max_length=20,
+        choices=OrderingAccept.choices,
+        default=OrderingAccept.EXACT,
+        help_text=_(
+            "For ordering questions: only the order given, or any order that starts with the "
+            "first item (e.g. “Tell a trusted adult” first, then the rest in any order)."
+        ),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("strand")]),
         FieldPanel("scenario"),
         FieldPanel("text"),
         FieldRowPanel([FieldPanel("answer"), FieldPanel("shows_if_wrong")]),
+        FieldPanel("accept"),
         FieldPanel("feedback"),
         InlinePanel("options", label=_("Option")),
     ]
@@ -299,6 +351,13 @@ class Option(Orderable):
         help_text=_("For matching questions: what goes with this item."),
     )
     correct = models.BooleanField(_("correct"), default=False)
+    pinned = models.BooleanField(
+        _("pinned"),
+        default=False,
+        help_text=_(
+            "Keep this option where it is when options are shuffled (e.g. “None of these” last)."
+        ),
+    )
     shows = models.CharField(
         _("choosing it shows"), max_length=20, choices=Shows.choices, default=Shows.DEVELOPING
     )
@@ -311,7 +370,7 @@ class Option(Orderable):
     panels = [
         FieldPanel("text"),
         FieldPanel("match"),
-        FieldRowPanel([FieldPanel("correct"), FieldPanel("shows")]),
+        FieldRowPanel([FieldPanel("correct"), FieldPanel("pinned"), FieldPanel("shows")]),
         FieldPanel("feedback"),
     ]
 
@@ -374,6 +433,10 @@ class Attempt(models.Model):
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
     scored_count = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
+    # For a module check: taken before or after the module (empty for other quizzes).
+    phase = models.CharField(
+        _("check phase"), max_length=10, choices=CheckPhase.choices, blank=True, default=""
+    )
 
     objects = AttemptQuerySet.as_manager()
 

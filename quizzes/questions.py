@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .models import CHOICE_TYPES, QuestionType, Shows
+from .models import CHOICE_TYPES, OrderingAccept, QuestionType, Shows
 
 
 class AnswerInvalid(ValueError):
@@ -199,11 +199,14 @@ def evaluate(question, response, *, text: str = "") -> Evaluation:
         )
     if kind == QuestionType.ORDERING:
         right = [o.pk for o in _ordered_options(question)]
-        is_correct = list(response) == right
+        if starts_with_first(question):
+            is_correct = bool(response) and bool(right) and response[0] == right[0]
+        else:
+            is_correct = list(response) == right
         return Evaluation(
             correct=is_correct,
             shows=Shows.SECURE if is_correct else question.shows_if_wrong,
-            feedback=[question.feedback] if question.feedback else [],
+            feedback=_ordering_feedback(question),
             right_answer=[options[pk].text for pk in right],
             chosen=[options[pk].text for pk in response if pk in options],
         )
@@ -221,6 +224,29 @@ def evaluate(question, response, *, text: str = "") -> Evaluation:
             chosen=[f"{left.text} → {right.match}" for left, right in pairs if left and right],
         )
     raise ValueError(kind)  # pragma: no cover - choices are closed
+
+
+def starts_with_first(question) -> bool:
+    """An ordering question where any order that starts with the first item is right."""
+    return (
+        question.kind == QuestionType.ORDERING
+        and getattr(question, "accept", OrderingAccept.EXACT) == OrderingAccept.STARTS_WITH_FIRST
+    )
+
+
+def _ordering_feedback(question) -> list[str]:
+    feedback = [question.feedback] if question.feedback else []
+    if starts_with_first(question):
+        options = _ordered_options(question)
+        if options:
+            feedback.append(
+                _(
+                    "Any order that starts with “%(first)s” is right; the rest can come in "
+                    "any order."
+                )
+                % {"first": options[0].text}
+            )
+    return feedback
 
 
 def right_answer(question) -> list[str]:
@@ -242,6 +268,8 @@ def _skipped(question) -> Evaluation:
     (the feedback written for the right answer)."""
     if question.kind in CHOICE_TYPES:
         feedback = [o.feedback for o in _ordered_options(question) if o.correct and o.feedback]
+    elif question.kind == QuestionType.ORDERING:
+        feedback = _ordering_feedback(question)
     else:
         feedback = [question.feedback] if question.feedback else []
     return Evaluation(

@@ -24,6 +24,7 @@ from .models import (
     CountedAttempt,
     FeedbackTiming,
     Option,
+    OrderingAccept,
     Question,
     QuestionType,
     Quiz,
@@ -118,6 +119,7 @@ def _spec_questions(key: str, spec: dict) -> tuple[list[dict], list[str]]:
                         "text": str(o.get("text", "")).strip(),
                         "match": "",
                         "correct": bool(o.get("correct")),
+                        "pinned": bool(o.get("pinned")),
                         "shows": shows,
                         "feedback": str(o.get("feedback") or "").strip(),
                     }
@@ -137,6 +139,14 @@ def _spec_questions(key: str, spec: dict) -> tuple[list[dict], list[str]]:
                 }
                 for p in q.get("pairs") or []
             ]
+        accept = q.get("accept", OrderingAccept.EXACT)
+        if accept not in OrderingAccept.values or (
+            accept != OrderingAccept.EXACT and kind != QuestionType.ORDERING
+        ):
+            problems.append(
+                f"{where}: `accept` is for ordering questions, one of {OrderingAccept.values}"
+            )
+            accept = OrderingAccept.EXACT
         answer = q.get("answer") if kind == QuestionType.TRUE_FALSE else None
         if kind == QuestionType.TRUE_FALSE and not isinstance(answer, bool):
             problems.append(f"{where}: `answer` must be true or false")
@@ -158,6 +168,7 @@ def _spec_questions(key: str, spec: dict) -> tuple[list[dict], list[str]]:
             "answer": answer,
             "feedback": str(q.get("feedback") or "").strip(),
             "shows_if_wrong": shows_if_wrong,
+            "accept": accept,
         }
         problems += [
             f"{where}: {p}"
@@ -200,7 +211,7 @@ def _spec_settings(key: str, spec: dict) -> tuple[dict, list[str]]:
         "counted_attempt": counted,
         "feedback_timing": timing,
         "shuffle_questions": bool(spec.get("shuffle_questions", False)),
-        "shuffle_options": bool(spec.get("shuffle_options", False)),
+        "shuffle_options": bool(spec.get("shuffle_options", True)),
     }, problems
 
 
@@ -266,6 +277,7 @@ def _sync_options(question: Question, specs: list[dict]) -> None:
         option = current[position] if position < len(current) else Option(question=question)
         for name in ("text", "match", "correct", "shows"):
             setattr(option, name, values[name])
+        option.pinned = values.get("pinned", False)
         option.feedback = values.get("feedback", "")
         option.sort_order = position
         option.save()
@@ -315,11 +327,16 @@ def right_order(attempt: Attempt, question: Question) -> list[Option]:
     return [options[pk] for pk in order]
 
 
-def _shuffled(items: list, *, avoid_original: bool = False) -> list:
+def _shuffled(items: list, *, avoid_original: bool = False, pinned=frozenset()) -> list:
+    """The items in a random order; `pinned` items keep their authored places."""
+    places = [i for i, item in enumerate(items) if item not in pinned]
+    free = [items[i] for i in places]
     shuffled = list(items)
     for _try in range(10):
-        random.shuffle(shuffled)
-        if not avoid_original or shuffled != items or len(items) < 2:
+        random.shuffle(free)
+        for place, item in zip(places, free, strict=True):
+            shuffled[place] = item
+        if not avoid_original or shuffled != items or len(free) < 2:
             break
     return shuffled
 
@@ -335,7 +352,7 @@ def _orders_for(quiz: Quiz, questions: list[Question]) -> tuple[list[int], dict[
             # Shown in their stored order, the items would be the answer.
             ids = _shuffled(ids, avoid_original=True)
         elif quiz.shuffle_options:
-            ids = _shuffled(ids)
+            ids = _shuffled(ids, pinned={o.pk for o in question.options.all() if o.pinned})
         option_orders[str(question.pk)] = ids
         if question.kind == QuestionType.MATCHING:
             option_orders[f"{question.pk}:right"] = _shuffled(
@@ -367,8 +384,14 @@ def _limit_message(quiz: Quiz) -> str:
 
 
 @transaction.atomic
-def attempt_start(*, pupil: Pupil, quiz: Quiz) -> Attempt:
-    """Start an attempt, or return the pupil's open one (a closed tab resumes where it was)."""
+def attempt_start(*, pupil: Pupil, quiz: Quiz, check_phase: str = "") -> Attempt:
+    """Start an attempt, or return the pupil's open one (a closed tab resumes where it was).
+
+    A module check is started only through `quizzes.module_checks.check_start`, which passes
+    the phase (before or after the module) recorded with the attempt.
+    """
+    if quiz.is_module_check != bool(check_phase):
+        raise QuizNotAvailable(_("This check starts from your module page."))
     _check_may_take(pupil, quiz)
     # One pupil at a time: two tabs pressing "Start" together get the same attempt.
     Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
@@ -388,6 +411,7 @@ def attempt_start(*, pupil: Pupil, quiz: Quiz) -> Attempt:
                 number=submitted + 1,
                 question_order=question_order,
                 option_orders=option_orders,
+                phase=check_phase,
             )
     except IntegrityError:
         # Another request started it first (databases without row locks).

@@ -14,7 +14,7 @@ from lessons.narration import question_audio_url
 from schools.models import TeachingGroup
 from schools.permissions import get_pupil, pupil_required, teacher_required
 
-from . import analysis, services
+from . import analysis, gains, services
 from .forms import AnswerForm
 from .models import Answer, Attempt, FeedbackTiming, Quiz, Shows, Strand, counted_attempt
 from .permissions import pupil_may_take
@@ -82,6 +82,9 @@ def quiz_detail(request, pk: int):
     quiz = get_object_or_404(Quiz, pk=pk)
     if not pupil_may_take(pupil, quiz):
         return _not_available(request, quiz)
+    if quiz.is_module_check:
+        messages.info(request, _("This check starts from your module page."))
+        return redirect("learn_home")
     _remember_return_url(request, quiz)
     attempts = list(Attempt.objects.for_pupil(pupil).filter(quiz=quiz))
     submitted = [a for a in attempts if a.is_submitted]
@@ -248,6 +251,8 @@ def result(request, attempt_pk: int):
     quiz = attempt.quiz
     if not attempt.is_submitted:
         return redirect(_first_unanswered(attempt))
+    if attempt.phase:
+        return _check_result(request, attempt)
     answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
     rows = []
     for number, q in enumerate(services.attempt_questions(attempt), start=1):
@@ -283,6 +288,25 @@ def result(request, attempt_pk: int):
             "return_label": return_label,
             # Issue 11 (detect): a free-text answer was flagged for the DSL.
             "flagged": any(answer.flagged for answer in answers.values()),
+        },
+    )
+
+
+def _check_result(request, attempt: Attempt):
+    """A module check has no mark: the pupil hears, kindly, what they know more about now."""
+    return_url, return_label = _way_back(request, attempt.quiz)
+    if request.session.get(RETURN_KEY.format(attempt.quiz_id)):
+        return_label = _("Back to the module")
+    return render(
+        request,
+        "quizzes/check_result.html",
+        {
+            "quiz": attempt.quiz,
+            "attempt": attempt,
+            "age_band": attempt.pupil.age_band.value,
+            "progress": gains.pupil_check_progress(pupil=attempt.pupil, quiz=attempt.quiz),
+            "return_url": return_url,
+            "return_label": return_label,
         },
     )
 

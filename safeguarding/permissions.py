@@ -16,15 +16,17 @@ from django.utils.translation import gettext as _
 
 from schools.models import Pupil
 from schools.permissions import is_safeguarding_lead
+from schools.sso import PROVIDER_MFA_METHOD
 
 from .models import AccessAction, Concern, Flag, lead_school_ids
 from .services import access_log_record
 
 
 def session_used_mfa(request) -> bool:
-    """True when this login session was confirmed with a second factor."""
+    """True when this login session was confirmed with a second factor: Streamwise's own, or
+    (schools.sso) a school's trusted sign-in provider's that the id token said was used."""
     return any(
-        record.get("method") == "mfa"
+        record.get("method") in ("mfa", PROVIDER_MFA_METHOD)
         for record in get_authentication_records(request, request.user)
     )
 
@@ -42,7 +44,7 @@ def dsl_required(view):
             return redirect_to_login(request.get_full_path())
         if not is_safeguarding_lead(user):
             raise PermissionDenied(_("This area is for the school's safeguarding leads."))
-        if not is_mfa_enabled(user):
+        if not session_used_mfa(request) and not is_mfa_enabled(user):
             messages.warning(
                 request,
                 _(

@@ -12,5 +12,13 @@ def pupil_login_lock_minutes() -> int:
 
 
 def login_address_rate() -> str:
-    """Failed pupil logins (wrong class code or wrong picture/password) allowed per address."""
-    return getattr(settings, "STREAMWISE_LOGIN_ADDRESS_RATE", "30/15m")
+    """Wrong pictures or passwords allowed per network address (a school shares one: each
+    pupil's own lock is the real defence, this only stops one address trying pupil after
+    pupil)."""
+    return getattr(settings, "STREAMWISE_LOGIN_ADDRESS_RATE", "100/15m")
+
+
+def class_code_address_rate() -> str:
+    """Wrong class codes allowed per network address before that address must wait. Far above
+    a school's typos (each device is slowed down on its own first): it caps code guessing."""
+    return getattr(settings, "STREAMWISE_CLASS_CODE_ADDRESS_RATE", "300/15m")

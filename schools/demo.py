@@ -13,10 +13,10 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .hashers import pupil_password_check, pupil_password_make
 from .models import Pupil, School, StaffRole, TeachingGroup
 from .services import pupil_create, staff_role_grant
 
@@ -117,9 +117,9 @@ def load_demo_school() -> DemoLogins:
             pupil.teaching_groups.add(group)
             if pupil.uses_picture_password:
                 pupil.picture_password, pupil.password_hash = DEMO_PICTURE_PASSWORD, ""
-            elif not check_password(DEMO_PUPIL_PASSWORD, pupil.password_hash):
+            elif not pupil_password_check(DEMO_PUPIL_PASSWORD, pupil.password_hash):
                 pupil.picture_password = ""
-                pupil.password_hash = make_password(DEMO_PUPIL_PASSWORD)
+                pupil.password_hash = pupil_password_make(DEMO_PUPIL_PASSWORD)
             pupil.failed_logins, pupil.locked_until = 0, None
             pupil.save()
     return logins

@@ -66,6 +66,14 @@ SAFEGUARDING_ROLES = (StaffRole.DSL, StaffRole.DEPUTY_DSL)
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
+    qr_cards_sign_in_alone = models.BooleanField(
+        _("a QR card alone signs a pupil in"),
+        default=False,
+        help_text=_(
+            "On: scanning a pupil's QR login card signs them in. Off: scanning it fills in the "
+            "class and name, and the pupil still uses their pictures or password."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -267,3 +275,43 @@ class Pupil(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class PupilCardTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(
+            revoked_at__isnull=True,
+            pupil__archived_at__isnull=True,
+            teaching_group__archived_at__isnull=True,
+        )
+
+
+class PupilCardToken(models.Model):
+    """The secret behind the QR code on one printed login card (schools.cards makes them).
+
+    Only a hash of the token is kept. Printing a new card for the pupil and class revokes the
+    old one; so does resetting the pupil's login.
+    """
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="card_tokens")
+    teaching_group = models.ForeignKey(
+        TeachingGroup, on_delete=models.CASCADE, related_name="card_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PupilCardTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("QR login card")
+        verbose_name_plural = _("QR login cards")
+
+    def __str__(self):
+        return f"QR card {self.pk}"
+
+
+from .sso_models import SchoolSignIn, SignInKind  # noqa: E402,F401  (staff single sign-on)

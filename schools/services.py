@@ -6,13 +6,13 @@ write the models directly.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -21,6 +21,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from . import conf
+from .cards import card_tokens_revoke
+from .hashers import pupil_password_check, pupil_password_make
 from .models import (
     Pupil,
     School,
@@ -30,6 +32,8 @@ from .models import (
     generate_class_code,
 )
 from .pictures import PICTURES, PICTURES_PER_PASSWORD
+
+logger = logging.getLogger(__name__)
 
 # Short, friendly words for 11+ passwords: three words and a number are easy to type and to
 # read off a card, and far stronger than anything a child would choose.
@@ -150,7 +154,7 @@ def _set_secret(pupil: Pupil) -> PupilCredentials:
         pupil.password_hash = ""
         return PupilCredentials(pupil=pupil, picture_password=pupil.picture_password)
     password = generate_text_password()
-    pupil.password_hash = make_password(password)
+    pupil.password_hash = pupil_password_make(password)
     pupil.picture_password = ""
     return PupilCredentials(pupil=pupil, password=password)
 
@@ -175,8 +179,12 @@ def pupil_create(
 
 @transaction.atomic
 def pupil_login_reset(*, pupil: Pupil) -> PupilCredentials:
-    """Give a pupil a new picture password or password and lift any lock."""
+    """Give a pupil a new picture password or password and lift any lock.
+
+    Their QR cards stop working too: a reset is what a teacher does when a card is lost.
+    """
     pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    card_tokens_revoke(pupil=pupil)
     credentials = _set_secret(pupil)
     pupil.failed_logins = 0
     pupil.locked_until = None
@@ -190,35 +198,71 @@ class PupilLoginResult:
     LOCKED = "locked"
 
 
+def _secret_matches(pupil: Pupil, secret: str) -> bool:
+    if pupil.uses_picture_password:
+        return bool(pupil.picture_password) and secrets.compare_digest(
+            pupil.picture_password, secret
+        )
+    return bool(pupil.password_hash) and pupil_password_check(secret.strip(), pupil.password_hash)
+
+
+def _unlocked(now) -> Q:
+    return Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+
+
+def _reserve_attempt(pupil: Pupil) -> int | None:
+    """Count a try before it is checked; returns its number, or None if the pupil is locked.
+
+    The count goes up in one conditional UPDATE (only while under the limit and not locked),
+    so however many guesses arrive at once, no more than the limit are ever checked: the
+    database, not this process, decides who gets a try. A right answer sets the count back.
+    """
+    limit = conf.pupil_login_max_failures()
+    with transaction.atomic():
+        reserved = (
+            Pupil.objects.filter(pk=pupil.pk, failed_logins__lt=limit)
+            .filter(_unlocked(timezone.now()))
+            .update(failed_logins=F("failed_logins") + 1)
+        )
+        if not reserved:
+            return None
+        # Still inside the transaction: the row is ours until it commits.
+        return Pupil.objects.filter(pk=pupil.pk).values_list("failed_logins", flat=True).get()
+
+
 def pupil_login_check(*, pupil: Pupil, secret: str) -> str:
     """Check a pupil's picture password or password, counting failures towards a lock.
 
     Returns one of PupilLoginResult's values. After STREAMWISE_PUPIL_LOGIN_MAX_FAILURES wrong
     tries in a row the pupil is locked for STREAMWISE_PUPIL_LOGIN_LOCK_MINUTES, or until a
-    teacher resets their login.
+    teacher unlocks them.
     """
-    pupil.refresh_from_db(fields=["locked_until", "failed_logins"])
-    if pupil.is_locked:
+    attempt = _reserve_attempt(pupil)
+    if attempt is None:
         return PupilLoginResult.LOCKED
-    if pupil.uses_picture_password:
-        ok = bool(pupil.picture_password) and secrets.compare_digest(pupil.picture_password, secret)
-    else:
-        ok = bool(pupil.password_hash) and check_password(secret.strip(), pupil.password_hash)
-    if ok:
-        if pupil.failed_logins or pupil.locked_until:
-            Pupil.objects.filter(pk=pupil.pk).update(failed_logins=0, locked_until=None)
+    if _secret_matches(pupil, secret):
+        Pupil.objects.filter(pk=pupil.pk).update(failed_logins=0, locked_until=None)
         return PupilLoginResult.OK
-    with transaction.atomic():
-        # Count in the database so two tabs cannot each get a fresh set of tries.
-        Pupil.objects.filter(pk=pupil.pk).update(failed_logins=F("failed_logins") + 1)
-        pupil.refresh_from_db(fields=["failed_logins"])
-        if pupil.failed_logins >= conf.pupil_login_max_failures():
-            Pupil.objects.filter(pk=pupil.pk).update(
-                failed_logins=0,
-                locked_until=timezone.now() + timedelta(minutes=conf.pupil_login_lock_minutes()),
-            )
-            return PupilLoginResult.LOCKED
+    if attempt >= conf.pupil_login_max_failures():
+        # The last allowed try was wrong: pause. The count starts again when the pause ends.
+        Pupil.objects.filter(pk=pupil.pk).update(
+            failed_logins=0,
+            locked_until=timezone.now() + timedelta(minutes=conf.pupil_login_lock_minutes()),
+        )
+        return PupilLoginResult.LOCKED
     return PupilLoginResult.WRONG
+
+
+@transaction.atomic
+def pupil_login_unlock(*, pupil: Pupil, by) -> bool:
+    """Lift a pupil's pause after wrong tries, keeping their pictures or password.
+
+    Returns whether they were paused. Logged (ids only) so a school can see who unlocked whom.
+    """
+    was_locked = Pupil.objects.filter(pk=pupil.pk).filter(~_unlocked(timezone.now())).exists()
+    Pupil.objects.filter(pk=pupil.pk).update(failed_logins=0, locked_until=None)
+    logger.info("Pupil %s login unlocked by user %s", pupil.pk, getattr(by, "pk", None))
+    return was_locked
 
 
 @transaction.atomic

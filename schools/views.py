@@ -4,6 +4,8 @@ The class and the chosen pupil are kept in the session, never in a URL, so class
 pupil ids do not end up in server logs or browser history.
 """
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpResponseRedirect
@@ -41,8 +43,13 @@ def home_for_user(request):
     return render(request, "schools/no_role.html", status=403)
 
 
-def _blocked_response(request):
-    return render(request, "schools/pupil_login_blocked.html", status=429)
+def _blocked_response(request, wait_seconds=None):
+    response = render(
+        request, "schools/pupil_login_blocked.html", {"wait_seconds": wait_seconds}, status=429
+    )
+    if wait_seconds:
+        response["Retry-After"] = str(wait_seconds)
+    return response
 
 
 def _login_group(request):
@@ -65,21 +72,30 @@ def pupil_login_code(request):
         return redirect("learn_home")
     form = ClassCodeForm(request.POST or None)
     if request.method == "POST":
-        if throttle.address_is_blocked(request, THROTTLE_SCOPE):
+        now = time.time()
+        wait = throttle.class_code_wait(request, now)
+        if wait:
+            return _blocked_response(request, wait)
+        if throttle.address_is_blocked(request, throttle.CLASS_CODE):
             return _blocked_response(request)
         if form.is_valid():
             group = TeachingGroup.objects.active().filter(code=form.cleaned_data["code"]).first()
             if group is not None:
+                throttle.class_code_found(request)
                 request.session.cycle_key()
                 request.session[SESSION_GROUP] = group.pk
                 request.session.pop(SESSION_PUPIL, None)
                 request.session.pop(SESSION_PICKS, None)
                 return redirect("pupil_login_name")
-            throttle.address_failure(request, THROTTLE_SCOPE)
-            form.add_error(
-                "code",
-                _("We couldn't find that class code. Check it with your teacher and try again."),
+            wait = throttle.class_code_miss(request, now)
+            message = _(
+                "We couldn't find that class code. Check it with your teacher and try again."
             )
+            if wait:
+                message += " " + _("Wait %(seconds)s seconds before you try again.") % {
+                    "seconds": wait
+                }
+            form.add_error("code", message)
     return render(request, "schools/pupil_login_code.html", {"form": form})
 
 

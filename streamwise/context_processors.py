@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 def _staff_nav(request):
     from schools.models import StaffRole
-    from schools.permissions import has_role, is_safeguarding_lead
+    from schools.permissions import has_role, is_safeguarding_lead, is_staff_member
 
     user = request.user
     items = []
@@ -13,6 +13,8 @@ def _staff_nav(request):
         items.append((_("Classes"), "teacher_portal:home"))
     if has_role(user, StaffRole.SCHOOL_ADMIN):
         items.append((_("School"), "teacher_portal:school_classes"))
+    if is_staff_member(user):
+        items.append((_("Lesson plans"), "teacher_portal:plans"))
     if is_safeguarding_lead(user):
         items.append((_("Safeguarding"), "safeguarding:home"))
     if user.has_perm("wagtailadmin.access_admin"):

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.openid_connect",
     # Infrastructure
     "django_tasks_db",
     "django_htmx",
@@ -195,9 +199,78 @@ ACCOUNT_ADAPTER = "safeguarding.adapters.SafeguardingAccountAdapter"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Wrong passwords are limited per address here; per account they slow down instead of locking
+# (schools.staff_login), so nobody who knows a staff email can lock its owner out. The owner
+# can always sign in with a code sent to their email.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,30/h/ip"}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Streamwise"
+
+# --- Staff single sign-on (Microsoft, Google, any OpenID Connect provider) ---------------------
+# One app registration per deployment, from the environment; a sign-in button shows only for a
+# provider configured here. Which school may use it is each school's own link (schools.sso):
+# staff accounts must already exist there, and nobody signs up through a provider.
+SOCIALACCOUNT_ADAPTER = "schools.sso.SchoolSignInAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    # allauth's Microsoft provider, also reading the id token's tenant and methods (tid, amr).
+    "microsoft": {"provider_class": "schools.sso_microsoft.provider.SchoolMicrosoftProvider"},
+}
+STREAMWISE_SSO_ORIGINS = []  # where a sign-in form may send the browser (CSP form-action)
+if os.environ.get("STREAMWISE_MICROSOFT_CLIENT_ID"):
+    _microsoft_login = os.environ.get(
+        "STREAMWISE_MICROSOFT_LOGIN_URL", "https://login.microsoftonline.com"
+    )
+    SOCIALACCOUNT_PROVIDERS["microsoft"] |= {
+        "APPS": [
+            {
+                "client_id": os.environ["STREAMWISE_MICROSOFT_CLIENT_ID"],
+                "secret": os.environ.get("STREAMWISE_MICROSOFT_CLIENT_SECRET", ""),
+                # Any organisation's accounts; each school's link names its own tenant.
+                "settings": {
+                    "tenant": os.environ.get("STREAMWISE_MICROSOFT_TENANT", "organizations"),
+                    "login_url": _microsoft_login,
+                },
+            }
+        ],
+    }
+    STREAMWISE_SSO_ORIGINS.append(_microsoft_login)
+if os.environ.get("STREAMWISE_GOOGLE_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APPS": [
+            {
+                "client_id": os.environ["STREAMWISE_GOOGLE_CLIENT_ID"],
+                "secret": os.environ.get("STREAMWISE_GOOGLE_CLIENT_SECRET", ""),
+            }
+        ],
+        "SCOPE": ["openid", "email", "profile"],
+    }
+    STREAMWISE_SSO_ORIGINS.append("https://accounts.google.com")
+# Other OpenID Connect providers (e.g. RM Unify), as JSON: a list of
+# {"id", "name", "server_url", "client_id", "secret"}.
+if os.environ.get("STREAMWISE_OIDC_PROVIDERS"):
+    import json as _json
+    from urllib.parse import urlsplit as _urlsplit
+
+    _oidc_apps = [
+        {
+            "provider_id": _app["id"],
+            "name": _app["name"],
+            "client_id": _app["client_id"],
+            "secret": _app.get("secret", ""),
+            "settings": {"server_url": _app["server_url"]},
+        }
+        for _app in _json.loads(os.environ["STREAMWISE_OIDC_PROVIDERS"])
+    ]
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {"APPS": _oidc_apps}
+    for _app in _oidc_apps:
+        _url = _urlsplit(_app["settings"]["server_url"])
+        STREAMWISE_SSO_ORIGINS.append(f"{_url.scheme}://{_url.netloc}")
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -268,7 +341,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "frame-src": [STREAMWISE_H5P_ORIGIN] if STREAMWISE_H5P_ORIGIN else [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *STREAMWISE_SSO_ORIGINS],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }

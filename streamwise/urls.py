@@ -23,6 +23,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("h5p/", include("h5p.urls")),
+    # Parent and carer packs: public, one per module, nothing about any school or pupil.
+    path("parents/", include("lessons.parent_urls")),
 ]
 
 if settings.DEBUG:

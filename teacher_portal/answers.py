@@ -17,9 +17,11 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from lessons.models import Activity, ActivityResponse
+from lessons.models import Activity, ActivityResponse, LessonProgress
+from lessons.player import display_order, pupil_seed
 from lessons.receivers import QUIZ_ACTIVITY_TYPE
 from quizzes.models import Attempt
+from quizzes.review import attempt_lines
 from schools.models import Pupil
 
 from .progress import Column, ProgressGrid
@@ -31,9 +33,12 @@ def _right(flag: bool) -> str:
     return _("right") if flag else _("not right")
 
 
-def _true_or_false(value, result) -> list[str]:
+# Each describer lists the parts in the order the pupil saw them (`order(part, items)`).
+
+
+def _true_or_false(value, result, order) -> list[str]:
     lines = []
-    for item in result.feedback.get("statements", []):
+    for item in order("statements", result.feedback.get("statements", [])):
         if item["chosen"] is None:
             continue
         text = value["statements"][item["index"]]["text"]
@@ -48,9 +53,9 @@ def _true_or_false(value, result) -> list[str]:
     return lines
 
 
-def _sort_it(value, result) -> list[str]:
+def _sort_it(value, result, order) -> list[str]:
     lines = []
-    for item in result.feedback.get("cards", []):
+    for item in order("cards", result.feedback.get("cards", [])):
         if not item["placed"]:
             continue
         text = value["cards"][item["index"]]["text"]
@@ -66,9 +71,9 @@ def _sort_it(value, result) -> list[str]:
     return lines
 
 
-def _spot_the_signs(value, result) -> list[str]:
+def _spot_the_signs(value, result, order) -> list[str]:
     lines = []
-    for item in result.feedback.get("messages", []):
+    for item in order("messages", result.feedback.get("messages", [])):
         text = value["messages"][item["index"]]["text"]
         if item["tapped"]:
             note = _("a warning sign") if item["warning"] else _("not a warning sign")
@@ -78,24 +83,33 @@ def _spot_the_signs(value, result) -> list[str]:
     return lines
 
 
-def _what_would_you_do(value, result) -> list[str]:
-    return [
-        _("Chose “%(choice)s” (%(note)s)")
-        % {
-            "choice": item["choice"]["text"],
-            "note": _("the choice we hope for") if item["choice"]["safe"] else _("a risky choice"),
-        }
-        for item in result.feedback.get("shown", [])
-    ]
+def _what_would_you_do(value, result, order) -> list[str]:
+    lines = []
+    for item in result.feedback.get("shown", []):
+        choices = item["scene"]["choices"]
+        pinned = [bool(c.get("pinned")) for c in choices]
+        shown = order(f"scene:{item['scene']['key']}", list(range(len(choices))), pinned)
+        lines.append(
+            _("Chose “%(choice)s” (%(note)s; shown %(place)s of %(count)s)")
+            % {
+                "choice": item["choice"]["text"],
+                "note": _("the choice we hope for")
+                if item["choice"]["safe"]
+                else _("a risky choice"),
+                "place": shown.index(item["choice_index"]) + 1,
+                "count": len(choices),
+            }
+        )
+    return lines
 
 
-def _reveal_cards(value, result) -> list[str]:
+def _reveal_cards(value, result, order) -> list[str]:
     total = len(value["cards"])
     turned = total - result.feedback.get("remaining", total)
     return [_("Turned over %(turned)s of %(total)s cards") % {"turned": turned, "total": total}]
 
 
-def _h5p(value, result) -> list[str]:
+def _h5p(value, result, order) -> list[str]:
     """H5P results are the scores the player reported (clamped on intake), not a checked answer."""
     raw, most = result.feedback.get("raw"), result.feedback.get("max")
     if raw is None or most is None or most <= 0:
@@ -120,8 +134,13 @@ DESCRIBERS: dict[str, Callable] = {
 }
 
 
-def describe_answer(activity: Activity | None, answer: dict) -> list[str]:
+def describe_answer(
+    activity: Activity | None, answer: dict, *, seed: int | None = None
+) -> list[str]:
     """A stored answer as short sentences, checked against the lesson as it is now.
+
+    `seed` is the pupil's shuffle seed for the lesson (`lessons.player.pupil_seed`): the parts
+    are listed in the order that pupil saw them (None: the authored order).
 
     Activity types without a describer here and activities that have since been removed from
     the lesson get no sentences: their correctness and score still show.
@@ -131,12 +150,16 @@ def describe_answer(activity: Activity | None, answer: dict) -> list[str]:
     describer = DESCRIBERS.get(activity.block_type)
     if describer is None:
         return []
+
+    def order(part: str, items: list, pinned=()) -> list:
+        return [items[i] for i in display_order(seed, activity.id, part, len(items), pinned)]
+
     try:
         result = activity.block.check_answer(activity.value, answer or {})
+        return describer(activity.value, result, order)
     except (KeyError, IndexError, TypeError, ValueError):
         # An answer stored before the content changed shape: show what can be shown.
         return []
-    return describer(activity.value, result)
 
 
 # --- Rows -------------------------------------------------------------------------------------
@@ -196,9 +219,21 @@ def _activity_rows(grid: ProgressGrid, pupils: dict[int, Pupil]) -> list[AnswerR
         .exclude(activity_type=QUIZ_ACTIVITY_TYPE)
         .order_by("pk")
     )
+    seeds = {
+        (pupil_id, lesson_id): seed
+        for pupil_id, lesson_id, seed in LessonProgress.objects.filter(
+            pupil_id__in=list(pupils), lesson_id__in=list(columns)
+        ).values_list("pupil_id", "lesson_id", "shuffle_seed")
+    }
     rows = []
     for response in responses:
         column = columns[response.lesson_id]
+        key = (response.pupil_id, response.lesson_id)
+        seed = (
+            seeds[key]
+            if key in seeds
+            else pupil_seed(column.lesson, pupil=pupils[response.pupil_id], progress=None)
+        )
         activity = column.lesson.activities.get(response.activity_id)
         rows.append(
             AnswerRow(
@@ -212,7 +247,7 @@ def _activity_rows(grid: ProgressGrid, pupils: dict[int, Pupil]) -> list[AnswerR
                 correct=response.correct,
                 score=None if response.score is None else round(100 * response.score),
                 tries=response.attempts,
-                lines=describe_answer(activity, response.answer),
+                lines=describe_answer(activity, response.answer, seed=seed),
                 when=response.updated_at,
             )
         )
@@ -238,9 +273,13 @@ def _quiz_rows(grid: ProgressGrid, pupils: dict[int, Pupil]) -> list[AnswerRow]:
             "scored_count",
             "started_at",
             "submitted_at",
+            "question_order",
+            "option_orders",
         )
         .order_by("number")
     )
+    # Question by question, with the options in the order this pupil's attempt showed them.
+    details = attempt_lines(list(attempts))
     rows = []
     for attempt in attempts:
         lines = []
@@ -249,6 +288,7 @@ def _quiz_rows(grid: ProgressGrid, pupils: dict[int, Pupil]) -> list[AnswerRow]:
                 _("%(right)s of %(total)s questions right")
                 % {"right": attempt.correct_count or 0, "total": attempt.scored_count}
             )
+        lines += details.get(attempt.pk, [])
         rows.append(
             AnswerRow(
                 pupil=pupils[attempt.pupil_id],
@@ -333,11 +373,24 @@ def pupil_timeline(grid: ProgressGrid, answers: list[AnswerRow]) -> list[Timelin
                     )
                 )
             if cell.completed_at:
+                if cell.completed_in_class:
+                    text = _("Completed lesson %(lesson)s: done together in class")
+                else:
+                    text = _("Completed lesson %(lesson)s")
                 events.append(
                     TimelineEvent(
                         when=cell.completed_at,
                         column=column,
-                        text=_("Completed lesson %(lesson)s") % {"lesson": column.heading},
+                        text=text % {"lesson": column.heading},
+                    )
+                )
+            if cell.taught_at and not cell.completed_in_class:
+                events.append(
+                    TimelineEvent(
+                        when=cell.taught_at,
+                        column=column,
+                        text=_("Was there when lesson %(lesson)s was taught in class")
+                        % {"lesson": column.heading},
                     )
                 )
     for answer in answers:

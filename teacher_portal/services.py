@@ -62,13 +62,15 @@ def roster_import(*, school: School, entries) -> RosterImportResult:
 
 @transaction.atomic
 def class_passwords_renew(*, group: TeachingGroup) -> dict[int, PupilCredentials]:
-    """New passwords for every pupil of a class who logs in with a password (11+).
+    """Passwords for the pupils of a class who log in with a password (11+) and have none yet.
 
-    Their passwords are stored hashed, so the only way to print a card is to make a new one.
+    Passwords are stored hashed, so a new one is the only way to print it; pupils who already
+    have one keep it (printing cards must not lock a whole class out of the password they
+    know). A single pupil gets a new one with "Reset login" on their page.
     Returns {pupil id: credentials}; the passwords must be shown once and never stored.
     """
     renewed = {}
-    for pupil in group.pupils.active().order_by("display_name"):
+    for pupil in group.pupils.active().filter(password_hash="").order_by("display_name"):
         if not pupil.uses_picture_password:
             renewed[pupil.pk] = pupil_login_reset(pupil=pupil)
     return renewed

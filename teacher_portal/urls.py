@@ -1,6 +1,17 @@
 from django.urls import path
 
-from . import certificate_views, progress_views, views
+from schools import sso_views
+
+from . import (
+    certificate_views,
+    gains_views,
+    parents_views,
+    plan_views,
+    progress_views,
+    signin_views,
+    teach_views,
+    views,
+)
 
 app_name = "teacher_portal"
 urlpatterns = [
@@ -17,6 +28,7 @@ urlpatterns = [
         views.login_cards_new_passwords,
         name="login_cards_new_passwords",
     ),
+    path("classes/<int:pk>/login-cards/qr/", signin_views.login_cards_qr, name="login_cards_qr"),
     # Work set for a class, and how it is going
     path("classes/<int:pk>/work/add/", progress_views.assignment_add, name="assignment_add"),
     path(
@@ -49,11 +61,35 @@ urlpatterns = [
         progress_views.progress_export,
         name="progress_export",
     ),
+    path("classes/<int:pk>/gains/", gains_views.class_gains, name="class_gains"),
+    path("classes/<int:pk>/gains.csv", gains_views.class_gains_export, name="class_gains_export"),
+    path(
+        "classes/<int:pk>/work/<int:assignment_pk>/parents/",
+        parents_views.parents_share,
+        name="parents_share",
+    ),
+    # Teach mode: a lesson presented to the class on the board
+    path("teach/lessons/<int:lesson_pk>/", teach_views.teach_choose, name="teach_choose"),
+    path("classes/<int:pk>/teach/<int:lesson_pk>/", teach_views.teach, name="teach"),
+    path(
+        "classes/<int:pk>/teach/<int:lesson_pk>/who-was-here/",
+        teach_views.teach_attendance,
+        name="teach_attendance",
+    ),
     path("overdue/", progress_views.overdue, name="overdue"),
+    # Lesson plans: any school staff (lessons/plans.py, teacher_portal/plan_views.py)
+    path("plans/", plan_views.plans_index, name="plans"),
+    path("plans/lessons/<int:pk>/", plan_views.lesson_plan_view, name="lesson_plan"),
+    path("plans/lessons/<int:pk>/pdf/", plan_views.lesson_plan_pdf, name="lesson_plan_pdf"),
+    path("plans/modules/<int:pk>/", plan_views.module_plans_view, name="module_plans"),
+    path("plans/modules/<int:pk>/pdf/", plan_views.module_plans_pdf, name="module_plans_pdf"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/reset-login/", views.pupil_reset_login, name="pupil_reset_login"),
+    path("pupils/<int:pk>/unlock/", signin_views.pupil_unlock, name="pupil_unlock"),
     # School admins: the whole school
     path("school/overview/", progress_views.school_overview_view, name="school_overview"),
+    path("school/gains/", gains_views.school_gains, name="school_gains"),
+    path("school/gains.csv", gains_views.school_gains_export, name="school_gains_export"),
     path("school/classes/", views.school_classes, name="school_classes"),
     path("school/classes/add/", views.class_add, name="class_add"),
     path("school/classes/<int:pk>/edit/", views.class_edit, name="class_edit"),
@@ -72,9 +108,11 @@ urlpatterns = [
     path("school/staff/<int:user_pk>/", views.staff_edit, name="staff_edit"),
     path("school/staff/<int:user_pk>/remove/", views.staff_remove, name="staff_remove"),
     path("school/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("school/pupil-sign-in/", signin_views.sign_in_settings, name="sign_in_settings"),
     path(
         "school/api-tokens/<int:pk>/revoke/",
         views.api_token_revoke_view,
         name="api_token_revoke",
     ),
+    path("school/single-sign-on/", sso_views.sso_links, name="sso_links"),
 ]

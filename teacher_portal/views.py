@@ -134,20 +134,30 @@ def pupil_reset_login(request, pk):
 def _password_confirm_form(data=None):
     return forms.ConfirmForm(
         data,
-        label=_("Yes, make new passwords. Their current passwords will stop working."),
+        label=_("Yes, make their passwords. Pupils who already have a password keep it."),
     )
 
 
-def _render_login_cards(request, group, form, renewed=None):
+def qr_confirm_label():
+    return _("Yes, make new QR codes. QR cards printed before for this class will stop working.")
+
+
+def _render_login_cards(request, group, form, renewed=None, qr=None):
     renewed = renewed or {}
+    qr = qr or {}
     cards, need_password = [], []
     for pupil in group.pupils.active().order_by("display_name"):
+        card = {"pupil": pupil, "qr": qr.get(pupil.pk)}
         if pupil.uses_picture_password:
-            cards.append({"pupil": pupil, "pictures": pictures_for(pupil.picture_password)})
+            card["pictures"] = pictures_for(pupil.picture_password)
         elif pupil.pk in renewed:
-            cards.append({"pupil": pupil, "password": renewed[pupil.pk].password})
+            card["password"] = renewed[pupil.pk].password
+        elif pupil.password_hash:
+            card["has_password"] = True
         else:
             need_password.append(pupil)
+            continue
+        cards.append(card)
     return render(
         request,
         "teacher_portal/login_cards.html",
@@ -157,6 +167,8 @@ def _render_login_cards(request, group, form, renewed=None):
             "need_password": need_password,
             "form": form,
             "login_url": request.build_absolute_uri(reverse("pupil_login")),
+            "qr_cards": bool(qr),
+            "qr_form": forms.ConfirmForm(auto_id="qr-%s", label=qr_confirm_label()),
         },
     )
 
@@ -164,7 +176,7 @@ def _render_login_cards(request, group, form, renewed=None):
 @teacher_required
 @never_cache
 def login_cards(request, pk):
-    """Printable cards: class code, name and picture password (4–10s) or new password (11+)."""
+    """Printable cards: class code, name and picture password (4–10s) or password (11+)."""
     group = get_object_or_404(TeachingGroup.objects.visible_to(request.user).active(), pk=pk)
     return _render_login_cards(request, group, _password_confirm_form())
 
@@ -181,9 +193,9 @@ def login_cards_new_passwords(request, pk):
         messages.success(
             request,
             ngettext(
-                "%(count)s pupil has a new password. Print the cards now: the passwords are "
+                "%(count)s pupil has a password now. Print the cards now: new passwords are "
                 "shown only once.",
-                "%(count)s pupils have new passwords. Print the cards now: the passwords are "
+                "%(count)s pupils have passwords now. Print the cards now: new passwords are "
                 "shown only once.",
                 len(renewed),
             )

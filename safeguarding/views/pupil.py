@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from schools import quick_exit as quick_exit_hold
 from schools.models import AgeBand
 from schools.permissions import get_pupil, pupil_required
 
@@ -36,6 +37,8 @@ def _feelings():
 @pupil_required
 def talk(request):
     """A calm page where a pupil can ask for help. Every field is optional: Send is enough."""
+    if request.method == "GET" and (held := quick_exit_hold.hold_response(request)):
+        return held  # Back after "Hide this page"
     pupil = get_pupil(request.user)
     if request.method == "POST":
         form = TalkForm(request.POST)
@@ -74,6 +77,8 @@ def talk(request):
 @never_cache
 @pupil_required
 def talk_sent(request):
+    if held := quick_exit_hold.hold_response(request):
+        return held
     pupil = get_pupil(request.user)
     return render(
         request,
@@ -88,7 +93,11 @@ def talk_sent(request):
 
 
 def quick_exit(request):
-    """A plain times-tables page: where "Hide this page" goes. Nothing on it hints at why."""
+    """A plain times-tables page: where "Hide this page" goes. Nothing on it hints at why.
+
+    It also starts a short hold, so Back from here does not show the pages left behind.
+    """
+    quick_exit_hold.mark(request, request.path)
     numbers = range(1, 13)
     return render(
         request,

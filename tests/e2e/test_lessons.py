@@ -212,11 +212,23 @@ def _pass_the_quiz(page, *, pupil, quiz):
         if question.kind == QuestionType.TRUE_FALSE:
             page.get_by_label("True" if question.answer else "False", exact=True).check()
         elif question.kind == QuestionType.ORDERING:
+            cards = page.locator(".quiz-cards__list .quiz-card-button")
             for place, option in enumerate(options, start=1):
-                page.get_by_label(f"Number {place}", exact=True).select_option(label=option.text)
+                if not cards.count():  # ages 11+: a select for each place
+                    select = page.get_by_label(f"Number {place}", exact=True)
+                    select.select_option(label=option.text)
+                elif cards.nth(place - 1).inner_text() != option.text:  # cards: tap, then swap
+                    cards.filter(has_text=re.compile(f"^{re.escape(option.text)}$")).click()
+                    cards.nth(place - 1).click()
         elif question.kind == QuestionType.MATCHING:
+            pool = page.locator(".quiz-cards__pool")
             for option in options:
-                page.get_by_label(option.text, exact=True).select_option(label=option.match)
+                if not pool.count():
+                    page.get_by_label(option.text, exact=True).select_option(label=option.match)
+                    continue
+                pool.get_by_role("button", name=option.match, exact=True).click()
+                name = re.compile(f"^{re.escape(option.text)}: ")
+                page.locator(".quiz-cards__targets").get_by_role("button", name=name).click()
         else:
             for option in options:
                 if option.correct:

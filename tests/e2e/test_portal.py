@@ -84,17 +84,18 @@ def test_admin_imports_a_class_prints_login_cards_and_the_teacher_opens_it(
     expect(page.get_by_role("heading", name="Isla M")).to_be_visible()
     page.emulate_media(media="screen")
 
-    # Login cards for the older class need new passwords, made with a confirmation.
+    # Login cards for the older class need passwords (they were imported), made with a
+    # confirmation.
     page.goto("/portal/")
     page.get_by_role("link", name="Hawks").click()
     page.get_by_role("link", name="Login cards").click()
-    expect(page.get_by_text("1 pupil needs a new password")).to_be_visible()
-    page.get_by_role("button", name="Make new passwords and print cards").click()
+    expect(page.get_by_text("1 pupil needs a password")).to_be_visible()
+    page.get_by_role("button", name="Make their passwords and print cards").click()
     expect(page.get_by_text("Tick the box to confirm")).to_be_visible()
     assert_accessible(page, context="login cards, confirmation missing")
-    page.get_by_label("Yes, make new passwords").check()
-    page.get_by_role("button", name="Make new passwords and print cards").click()
-    expect(page.get_by_text("1 pupil has a new password")).to_be_visible()
+    page.get_by_label("Yes, make their passwords").check()
+    page.get_by_role("button", name="Make their passwords and print cards").click()
+    expect(page.get_by_text("1 pupil has a password now")).to_be_visible()
     quinn_password = page.locator(".login-card__password").inner_text()
     assert_accessible(page, context="login cards (new passwords)")
     log_out(page)

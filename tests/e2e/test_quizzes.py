@@ -66,11 +66,14 @@ def test_a_pupil_takes_every_question_type_and_retakes_within_the_limit(
     )
     page.get_by_role("link", name="Next question").click()
 
-    # 4. Ordering, with a select for each place (no dragging).
+    # 4. Ordering, with cards (ages 8–10): tap a card, then the card to swap it with.
     assert_accessible(page, context="ordering question")
-    page.get_by_label("Number 1").select_option(label="Block them")
-    page.get_by_label("Number 2").select_option(label="Report them")
-    page.get_by_label("Number 3").select_option(label="Tell a trusted adult")
+    cards = page.locator(".quiz-cards__list .quiz-card-button")
+    for place, text in enumerate(["Block them", "Report them", "Tell a trusted adult"]):
+        if cards.nth(place).inner_text() != text:
+            cards.filter(has_text=text).click()
+            cards.nth(place).click()
+        expect(cards.nth(place)).to_have_text(text)
     check_answer(
         page,
         assert_accessible,
@@ -80,13 +83,15 @@ def test_a_pupil_takes_every_question_type_and_retakes_within_the_limit(
     )
     page.get_by_role("link", name="Next question").click()
 
-    # 5. Matching, with a select for each item.
+    # 5. Matching, with cards: tap a card, then the place where it goes.
     assert_accessible(page, context="matching question")
-    page.get_by_label("Private account").select_option(
-        label="Only people you accept see your videos"
-    )
-    page.get_by_label("Comments off").select_option(label="Nobody can write under your videos")
-    page.get_by_label("Block", exact=True).select_option(label="That person cannot contact you")
+    for left, right in [
+        ("Private account", "Only people you accept see your videos"),
+        ("Comments off", "Nobody can write under your videos"),
+        ("Block", "That person cannot contact you"),
+    ]:
+        page.get_by_role("button", name=right, exact=True).click()
+        page.get_by_role("button", name=f"{left}:").click()
     check_answer(
         page,
         assert_accessible,

@@ -36,6 +36,7 @@ def lesson_form_data(slug="made-in-the-admin"):
             "topics": "2,7",
             "learning_outcomes": _stream([("outcome", "I can build a lesson.")]),
             "ground_rules": _stream([("rule", "You can pass.")]),
+            "plan": _stream([]),  # the "Lesson plan" tab (lessons/plans.py), left empty
             "body": _stream(
                 [
                     (
@@ -142,6 +143,7 @@ class PageTreeTests(WagtailPageTestCase):
                 "topics": "",
                 "learning_outcomes": _stream([]),
                 "ground_rules": _stream([("rule", "You can pass.")]),
+                "plan": _stream([]),
                 "body": _stream(
                     [
                         (

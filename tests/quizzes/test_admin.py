@@ -32,6 +32,7 @@ def question_data(kind="single_choice", options=(), **fields):
         "answer": "",
         "feedback": "",
         "shows_if_wrong": "misconception",
+        "accept": "exact",
         "options": inline_formset(list(options)),
     }
     data.update(fields)

@@ -197,6 +197,23 @@ class World:
         return ModulePage.objects.get(slug="test-8-10")
 
     @cached_property
+    def module_check(self):
+        """The 8–10 module, with its before-and-after check loaded (returns the module)."""
+        import yaml
+
+        from lessons.module_checks import check_key
+        from quizzes.module_checks import check_upsert_from_spec
+        from tests.lessons.check_helpers import CHECK_YAML
+
+        check_upsert_from_spec(
+            key=check_key(self.module.slug),
+            title="Module check",
+            spec=yaml.safe_load(CHECK_YAML),
+            age_band="8-10",
+        )
+        return self.module
+
+    @cached_property
     def lesson(self):
         from lessons.models import LessonPage
 

@@ -14,6 +14,7 @@ The policy, from ARCHITECTURE.md (not from what the code happens to do):
 - DSLs and deputies see every concern, flag and pupil record of their school, after MFA; the
   portal is for teaching, so a lead with no teaching role gets 403 there;
 - content editors work in the Wagtail admin: lesson content and quizzes, no pupil data;
+- lesson plans are teaching material: any school's staff (leads too) read them, pupils never;
 - nobody sees anything of another school (404), and guessing a safeguarding URL without a lead's
   role reveals nothing (404);
 - the API answers only to a school's token (401 to a browser session), scoped to its school;
@@ -317,6 +318,24 @@ def _attachment_url(owner: Owner) -> UrlBuilder:
     return url
 
 
+def _with_parent_pack(world: World) -> str:
+    """The world's 8–10 module, with its parent and carer pack loaded (the fixture file)."""
+    from lessons.parents import parent_packs_load
+    from tests.lessons.conftest import FIXTURE_CURRICULUM
+
+    parent_packs_load(directory=FIXTURE_CURRICULUM / "parents")
+    return world.module.slug
+
+
+def _shared_work(records: SchoolRecords) -> int:
+    """Work of the owner's class whose module has a parent and carer pack."""
+    from lessons.parents import parent_packs_load
+    from tests.lessons.conftest import FIXTURE_CURRICULUM
+
+    parent_packs_load(directory=FIXTURE_CURRICULUM / "parents")
+    return records.assignment.pk
+
+
 # --- The table -------------------------------------------------------------------------------
 
 PORTAL = "teacher_portal:"
@@ -327,10 +346,17 @@ ROWS: tuple[Row, ...] = (
     route("pupil_login", grid(OK, (PUPILS, REDIRECT))),
     route("pupil_login_name", everyone(PUPIL_LOGIN)),  # no class code given yet
     route("pupil_login_secret", everyone(PUPIL_LOGIN)),
+    route("pupil_login_card", grid(OK, (PUPILS, REDIRECT))),
     route("pupil_logout", everyone(NOT_ALLOWED)),
     route("home_for_user", everyone(REDIRECT)),
     # Lessons: the pupil's home (the player is the LessonPage type, below)
     route("learn_home", PUPIL_PAGE),
+    route(
+        "learn_module_check",
+        grid(FORBIDDEN, (ANONYMOUS, PUPIL_LOGIN), (PUPILS, NOT_ALLOWED)),
+        lambda w: w.module.pk,
+        lambda w: "before",
+    ),
     # A pupil's own certificate (no pupil in the URL); none of the world's pupils has finished
     # the module, so each gets 404 (tests/lessons/test_certificates.py has the finished case).
     route(
@@ -356,6 +382,8 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "login_cards_new_passwords", PORTAL_POST, lambda w: w.class_one.group.pk),
     per_owner(PORTAL + "pupil_detail", class_page, pupil),
     route(PORTAL + "pupil_reset_login", PORTAL_POST, lambda w: w.class_one.pupil.pk),
+    route(PORTAL + "login_cards_qr", PORTAL_POST, lambda w: w.class_one.group.pk),
+    route(PORTAL + "pupil_unlock", PORTAL_POST, lambda w: w.class_one.pupil.pk),
     # Teacher portal: work set and progress
     per_owner(PORTAL + "assignment_add", class_page, group),
     per_owner(PORTAL + "progress", class_page, group, assignment),
@@ -366,9 +394,29 @@ ROWS: tuple[Row, ...] = (
     per_owner(
         PORTAL + "progress_export", class_page, group, assignment, lambda r: "grid", lambda r: "csv"
     ),
+    per_owner(PORTAL + "parents_share", class_page, group, _shared_work),
+    # Teacher portal: teach mode (the lesson on the board, then "Who was here?")
+    route(PORTAL + "teach_choose", PORTAL_PAGE, lambda w: w.lesson.pk),
+    per_owner(PORTAL + "teach", class_page, group, lambda r: r.assignment.lessons().first().pk),
+    per_owner(
+        PORTAL + "teach_attendance",
+        class_page,
+        group,
+        lambda r: r.assignment.lessons().first().pk,
+    ),
     route(PORTAL + "overdue", PORTAL_PAGE),
+    per_owner(PORTAL + "class_gains", class_page, group),
+    per_owner(PORTAL + "class_gains_export", class_page, group),
+    # Teacher portal: lesson plans are teaching material, for any school's staff (leads too)
+    route(PORTAL + "plans", STAFF_PAGE),
+    route(PORTAL + "lesson_plan", STAFF_PAGE, lambda w: w.lesson.pk),
+    route(PORTAL + "lesson_plan_pdf", STAFF_PAGE, lambda w: w.lesson.pk),
+    route(PORTAL + "module_plans", STAFF_PAGE, lambda w: w.module.pk),
+    route(PORTAL + "module_plans_pdf", STAFF_PAGE, lambda w: w.module.pk),
     # Teacher portal: the school admin's pages
     route(PORTAL + "school_overview", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "school_gains", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "school_gains_export", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "school_classes", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "class_add", SCHOOL_ADMIN_PAGE),
     per_owner(PORTAL + "class_edit", school_record, group),
@@ -387,6 +435,8 @@ ROWS: tuple[Row, ...] = (
     per_owner(PORTAL + "staff_edit", school_record, teacher),
     per_owner(PORTAL + "staff_remove", school_record, teacher),
     route(PORTAL + "api_tokens", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "sso_links", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "sign_in_settings", SCHOOL_ADMIN_PAGE),
     Row(
         key=PORTAL + "api_token_revoke",
         name=PORTAL + "api_token_revoke",
@@ -607,4 +657,7 @@ ROWS: tuple[Row, ...] = (
     route(SAFE + "case_assign", LEADS_POST, lambda w: w.class_one.concern.pk),
     route(SAFE + "reports", LEADS_PAGE),
     route(SAFE + "reports_csv", LEADS_PAGE),
+    # Parent and carer packs (issue 12): public, the same for everyone, nothing about anyone
+    route("parents:pack", PUBLIC, _with_parent_pack),
+    route("parents:pack_pdf", PUBLIC, _with_parent_pack),
 )

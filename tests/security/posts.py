@@ -68,6 +68,18 @@ class Endpoint:
         return self.name
 
 
+def _sso_link(school):
+    """A school's single sign-on link (made once: the body names it, the post removes it)."""
+    from schools.models import SchoolSignIn, SignInKind
+
+    link, _ = SchoolSignIn.objects.get_or_create(
+        school=school,
+        provider="microsoft",
+        defaults={"kind": SignInKind.MICROSOFT, "tenant": "72f988bf-86f1-41af-91ab-2d7cd011db47"},
+    )
+    return link
+
+
 def _url(name: str, *args: Callable[[World], object]) -> Callable[[World], str]:
     """A URL builder: `reverse(name)` with arguments taken from the world."""
     return lambda w: reverse(name, args=[arg(w) for arg in args])
@@ -92,8 +104,34 @@ def _nothing(world: World) -> dict:
 
 
 def _class_with_typed_passwords(w: World) -> int:
-    w.older_login  # noqa: B018 (someone whose password is renewed)
+    from schools.services import NewPupil, pupils_bulk_create
+
+    w.older_login  # noqa: B018 (someone who has a password, and keeps it)
+    if not w.senior_group.pupils.filter(password_hash="").exists():
+        pupils_bulk_create(  # someone imported, who gets their first password
+            school=w.school,
+            pupils=[NewPupil(display_name="Tara", year_group=7, teaching_group=w.senior_group)],
+        )
     return w.senior_group.pk
+
+
+def _card_token(w: World) -> str:
+    """A working QR card token for Isla (made once per world)."""
+    from schools.cards import card_tokens_issue
+
+    if not hasattr(w, "card_token"):
+        w.card_token = card_tokens_issue(group=w.group, pupils=[w.pupil])[w.pupil.pk]
+    return w.card_token
+
+
+def _paused_pupil(w: World) -> int:
+    """Isla, paused after wrong tries (so that unlocking her writes)."""
+    from schools.models import Pupil
+
+    Pupil.objects.filter(pk=w.pupil.pk).update(
+        failed_logins=0, locked_until=timezone.now() + datetime.timedelta(minutes=15)
+    )
+    return w.pupil.pk
 
 
 def _dates(**changes) -> dict:
@@ -321,6 +359,14 @@ ENDPOINTS: list[Endpoint] = [
         writes=False,  # one tap of three: the picks so far go in the session
     ),
     Endpoint(
+        name="pupil_login_card",
+        route="login/pupil/card/",
+        user="anonymous",
+        url=_url("pupil_login_card"),
+        body=lambda w: {"token": _card_token(w)},
+        writes=False,  # the card's class and pupil go in the session
+    ),
+    Endpoint(
         name="pupil_logout",
         route="login/pupil/logout/",
         user="pupil",
@@ -362,6 +408,13 @@ ENDPOINTS: list[Endpoint] = [
         body=_nothing,
     ),
     Endpoint(
+        name="module_check_start",
+        route="learn/modules/<int:module_id>/check/<str:phase>/",
+        user="pupil",
+        url=lambda w: reverse("learn_module_check", args=[w.module_check.pk, "before"]),
+        body=_nothing,
+    ),
+    Endpoint(
         name="quiz_answer_choice",
         route="quizzes/attempts/<int:attempt_pk>/questions/<int:number>/",
         user="pupil",
@@ -390,6 +443,13 @@ ENDPOINTS: list[Endpoint] = [
         route="portal/classes/<int:pk>/login-cards/new-passwords/",
         user="teacher",
         url=_url("teacher_portal:login_cards_new_passwords", _class_with_typed_passwords),
+        body=lambda w: {"confirm": "on"},
+    ),
+    Endpoint(
+        name="login_cards_qr",
+        route="portal/classes/<int:pk>/login-cards/qr/",
+        user="teacher",
+        url=_url("teacher_portal:login_cards_qr", lambda w: (w.pupil, w.group.pk)[1]),
         body=lambda w: {"confirm": "on"},
     ),
     Endpoint(
@@ -422,11 +482,27 @@ ENDPOINTS: list[Endpoint] = [
         body=_nothing,
     ),
     Endpoint(
+        name="teach_attendance",
+        route="portal/classes/<int:pk>/teach/<int:lesson_pk>/who-was-here/",
+        user="teacher",
+        url=_url("teacher_portal:teach_attendance", lambda w: w.group.pk, lambda w: w.lesson.pk),
+        body=lambda w: {"present": [w.pupil.pk]},
+        numbers=("present",),
+        foreign=lambda w: {"present": [w.far_pupil.pk]},
+    ),
+    Endpoint(
         name="pupil_reset_login",
         route="portal/pupils/<int:pk>/reset-login/",
         user="teacher",
         # Quinn types a password: a new one always differs (a new picture password may not).
         url=_url("teacher_portal:pupil_reset_login", lambda w: w.older_login.pupil.pk),
+        body=_nothing,
+    ),
+    Endpoint(
+        name="pupil_unlock",
+        route="portal/pupils/<int:pk>/unlock/",
+        user="teacher",
+        url=lambda w: reverse("teacher_portal:pupil_unlock", args=[_paused_pupil(w)]),
         body=_nothing,
     ),
     # --- Teacher portal: school admin -----------------------------------------------------
@@ -563,6 +639,22 @@ ENDPOINTS: list[Endpoint] = [
         user="school_admin",
         url=_url("teacher_portal:api_token_revoke", lambda w: w.api_token[0].pk),
         body=_nothing,
+    ),
+    Endpoint(
+        name="sso_links",
+        route="portal/school/single-sign-on/",
+        user="school_admin",
+        url=_url("teacher_portal:sso_links"),
+        body=lambda w: {"remove": _sso_link(w.school).pk},
+        numbers=("remove",),
+        foreign=lambda w: {"remove": _sso_link(w.other_school).pk},
+    ),
+    Endpoint(
+        name="sign_in_settings",
+        route="portal/school/pupil-sign-in/",
+        user="school_admin",
+        url=_url("teacher_portal:sign_in_settings"),
+        body=lambda w: {"qr_cards_sign_in_alone": "on"},
     ),
     # --- Safeguarding ------------------------------------------------------------------------
     Endpoint(

@@ -4,7 +4,7 @@ import re
 
 from django.urls import reverse
 
-from schools.models import Pupil, StaffRole
+from schools.models import StaffRole
 from schools.services import PupilLoginResult, pupil_login_check
 from tests import factories
 
@@ -33,40 +33,62 @@ def test_cards_for_young_pupils_show_their_pictures(client, teacher, group):
     assert "Make new passwords" not in response.text
 
 
-def test_older_pupils_need_new_passwords_before_their_cards_print(client, teacher, senior_group):
+def _imported(group, *names):
+    from schools.services import NewPupil, pupils_bulk_create
+
+    return pupils_bulk_create(
+        school=group.school,
+        pupils=[
+            NewPupil(display_name=name, year_group=group.year_group, teaching_group=group)
+            for name in names
+        ],
+    )
+
+
+def test_printing_cards_keeps_the_passwords_pupils_already_have(client, teacher, senior_group):
     quinn = factories.pupil(senior_group, "Quinn")
-    rosa = factories.pupil(senior_group, "Rosa")
+    tara, uma = _imported(senior_group, "Tara", "Uma")  # no password yet
     client.force_login(teacher)
     page = client.get(cards_url(senior_group)).text
-    assert "2 pupils need new passwords" in page
+    assert "2 pupils need passwords" in page
+    assert "Tara, Uma" in page
     assert quinn.password not in page
-    assert 'class="login-card"' not in page
+    # Quinn's card prints now, without a new password.
+    quinn_card = page.split(">Quinn</h2>")[1].split("</li>")[0]
+    assert "The one you already use" in quinn_card
 
     # Without ticking the confirmation nothing changes.
     refused = client.post(renew_url(senior_group))
     assert "Tick the box to confirm" in refused.text
     assert 'aria-describedby="id_confirm_error"' in refused.text
-    assert pupil_login_check(pupil=quinn.pupil, secret=quinn.password) == PupilLoginResult.OK
 
     response = client.post(renew_url(senior_group), {"confirm": "on"})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    assert "2 pupils have new passwords" in response.text
+    assert "2 pupils have passwords now" in response.text
     passwords = dict(
         re.findall(
-            r'login-card__name">([^<]+)</h2>.*?login-card__password">([^<]+)<', response.text, re.S
+            r'login-card__name">([^<]+)</h2>(?:(?!</li>).)*?login-card__password">([^<]+)<',
+            response.text,
+            re.S,
         )
     )
-    assert set(passwords) == {"Quinn", "Rosa"}
-    for credentials in (quinn, rosa):
-        pupil = Pupil.objects.get(pk=credentials.pupil.pk)
-        new = passwords[pupil.display_name]
-        assert new != credentials.password
-        assert pupil_login_check(pupil=pupil, secret=new) == PupilLoginResult.OK
-        assert pupil_login_check(pupil=pupil, secret=credentials.password) != "ok"
-    # Shown once: opening the page again does not show them.
+    assert set(passwords) == {"Tara", "Uma"}
+    for pupil in (tara, uma):
+        pupil.refresh_from_db()
+        assert pupil_login_check(pupil=pupil, secret=passwords[pupil.display_name]) == "ok"
+    # Quinn keeps the password they know.
+    quinn.pupil.refresh_from_db()
+    assert pupil_login_check(pupil=quinn.pupil, secret=quinn.password) == PupilLoginResult.OK
+    # Shown once: opening the page again does not show them, and nobody needs one now.
     again = client.get(cards_url(senior_group)).text
     assert not any(password in again for password in passwords.values())
+    assert "need passwords" not in again and "needs a password" not in again
+    # Asking again makes nobody a new password.
+    assert (
+        "0 pupils have passwords now"
+        in client.post(renew_url(senior_group), {"confirm": "on"}).text
+    )
 
 
 def test_renewing_leaves_picture_passwords_alone(client, school_admin, school):
@@ -78,18 +100,13 @@ def test_renewing_leaves_picture_passwords_alone(client, school_admin, school):
     young.pupil.refresh_from_db()
     older.pupil.refresh_from_db()
     assert young.pupil.picture_password == young.picture_password
-    assert pupil_login_check(pupil=older.pupil, secret=older.password) != "ok"
+    assert pupil_login_check(pupil=older.pupil, secret=older.password) == "ok"
 
 
 def test_imported_older_pupils_get_a_password_from_the_cards(client, school_admin, senior_group):
-    from schools.services import NewPupil, pupils_bulk_create
-
-    (pupil,) = pupils_bulk_create(
-        school=senior_group.school,
-        pupils=[NewPupil(display_name="Tara", year_group=7, teaching_group=senior_group)],
-    )
+    (pupil,) = _imported(senior_group, "Tara")
     client.force_login(school_admin)
-    assert "1 pupil needs a new password" in client.get(cards_url(senior_group)).text
+    assert "1 pupil needs a password" in client.get(cards_url(senior_group)).text
     response = client.post(renew_url(senior_group), {"confirm": "on"})
     password = re.search(r'login-card__password">([^<]+)<', response.text).group(1)
     pupil.refresh_from_db()
