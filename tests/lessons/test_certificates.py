@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from lessons.models import LessonPage, LessonProgress, ModulePage, ProgressStatus
+from lessons.models import (
+    CompletionKind,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    ProgressStatus,
+)
 from schools.models import StaffRole
 from tests import factories
 
@@ -26,7 +32,7 @@ def module(curriculum):
     return ModulePage.objects.get(slug="test-8-10")
 
 
-def complete(pupil, module, when=datetime(2026, 11, 20, 10, 0)):
+def complete(pupil, module, when=datetime(2026, 11, 20, 10, 0), kind=CompletionKind.ALONE):
     for lesson in LessonPage.objects.child_of(module).live():
         LessonProgress.objects.update_or_create(
             pupil=pupil,
@@ -35,6 +41,7 @@ def complete(pupil, module, when=datetime(2026, 11, 20, 10, 0)):
                 "status": ProgressStatus.COMPLETED,
                 "completed_at": timezone.make_aware(when),
                 "current_step": lesson.specific.last_step,
+                "completion_kind": kind,
             },
         )
 
@@ -70,7 +77,7 @@ def test_a_teacher_gets_one_pdf_for_the_class(
     finished = factories.pupil(group, "Zara").pupil
     factories.pupil(group, "Noor")  # not finished
     complete(pupil, module)
-    complete(finished, module)
+    complete(finished, module, kind=CompletionKind.IN_CLASS)  # done together in class
     url = reverse("teacher_portal:class_certificates", args=[group.pk, module.pk])
     detail = teacher_client.get(reverse("teacher_portal:class_detail", args=[group.pk]))
     assert url in detail.content.decode()
