@@ -38,6 +38,7 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed assets
 	@scripts/ensure-weasyprint $(PY)
+	@scripts/ensure-espeak
 
 # Copies the pinned npm assets the site serves into the static folder (never edited by hand).
 assets: node_modules/.installed
@@ -50,6 +51,7 @@ demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py createcachetable
 	$(DEMO_ENV) $(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py make_narration || echo "No narration audio (espeak-ng missing?): read-aloud uses the device's voice."
 	@echo ""
 	@echo "Serving Streamwise on http://$(HOST):$(PORT) (Ctrl-C stops the site and the task worker)."
 	@echo "Emails are written to var/mailbox/."

@@ -900,6 +900,14 @@ class StepContentBlock(blocks.StreamBlock):
 class StepBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Step title"), max_length=120)
     content = StepContentBlock(label=_("Content"))
+    narration = DocumentChooserBlock(
+        required=False,
+        label=_("Recorded narration"),
+        help_text=_(
+            "Optional: an MP3, OGG or M4A file of someone reading this step. It is played "
+            "instead of the generated narration."
+        ),
+    )
 
     class Meta:
         icon = "form"

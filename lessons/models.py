@@ -187,6 +187,7 @@ class Step:
     id: str
     title: str
     children: list
+    narration: object = None  # an editor's recorded audio (a Wagtail document), if any
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,13 @@ class LessonPage(RoutablePageMixin, Page):
                 # Blocks added in an unsaved admin preview have no id yet.
                 block.id = block.id or str(uuid.uuid4())
             steps.append(
-                Step(number=number, id=child.id, title=child.value["title"], children=children)
+                Step(
+                    number=number,
+                    id=child.id,
+                    title=child.value["title"],
+                    children=children,
+                    narration=child.value.get("narration"),
+                )
             )
         return steps
 

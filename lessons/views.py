@@ -33,7 +33,8 @@ from schools import quick_exit
 from schools.models import StaffRole
 from schools.permissions import get_pupil, has_role, pupil_required
 
-from . import services
+from . import narration, services
+from .certificates import completed_modules
 from .models import (
     ActivityResponse,
     Assignment,
@@ -150,6 +151,7 @@ def learn_home(request):
             "sections": sections,
             "resume": resume,
             "assignments": assignment_cards(assignments, cards, request=request),
+            "certificates": completed_modules(pupil, modules),
         },
     )
 
@@ -225,6 +227,7 @@ def _render_step(
         # Teachers and school admins can present the lesson to a class (teach mode).
         can_teach=viewer.is_preview
         and has_role(request.user, StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN),
+        narration_url=narration.step_audio_url(lesson, step, request),
     )
     response = TemplateResponse(request, lesson.template, context)
     return quick_exit.protect(response) if sensitive else response

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lessons.narration import question_audio_url
 from schools.models import TeachingGroup
 from schools.permissions import get_pupil, pupil_required, teacher_required
 
@@ -183,6 +184,7 @@ def question(request, attempt_pk: int, number: int):
             "attempt": attempt,
             "age_band": attempt.pupil.age_band.value,
             "question": current,
+            "narration_url": question_audio_url(current),
             "form": form,
             "number": number,
             "total": len(questions),

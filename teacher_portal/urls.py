@@ -3,6 +3,7 @@ from django.urls import path
 from schools import sso_views
 
 from . import (
+    certificate_views,
     gains_views,
     parents_views,
     plan_views,
@@ -17,6 +18,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("classes/<int:pk>/login-cards/", views.login_cards, name="login_cards"),
+    path(
+        "classes/<int:pk>/certificates/<int:module_pk>/",
+        certificate_views.class_certificates,
+        name="class_certificates",
+    ),
     path(
         "classes/<int:pk>/login-cards/new-passwords/",
         views.login_cards_new_passwords,

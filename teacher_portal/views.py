@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lessons.models import Assignment
+from lessons.models import Assignment, ModulePage
 from schools.models import Pupil, StaffMembership, StaffRole, TeachingGroup
 from schools.permissions import teacher_required
 from schools.pictures import pictures_for
@@ -85,6 +85,7 @@ def class_detail(request, pk):
             "assignments": [a for a in assignments if not a.is_withdrawn],
             "withdrawn": [a for a in assignments if a.is_withdrawn],
             "today": timezone.localdate(),
+            "certificate_modules": ModulePage.objects.live().for_age_band(group.age_band.value),
         },
     )
 

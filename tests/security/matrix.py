@@ -357,6 +357,13 @@ ROWS: tuple[Row, ...] = (
         lambda w: w.module.pk,
         lambda w: "before",
     ),
+    # A pupil's own certificate (no pupil in the URL); none of the world's pupils has finished
+    # the module, so each gets 404 (tests/lessons/test_certificates.py has the finished case).
+    route(
+        "pupil_certificate",
+        grid(FORBIDDEN, (ANONYMOUS, PUPIL_LOGIN), (PUPILS, NOT_FOUND)),
+        lambda w: w.module.pk,
+    ),
     # Quizzes, pupils
     route("quizzes:detail", PUPIL_PAGE, lambda w: w.quiz.pk),
     route("quizzes:start", everyone(NOT_ALLOWED), lambda w: w.quiz.pk),
@@ -371,6 +378,7 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "home", PORTAL_PAGE),
     per_owner(PORTAL + "class_detail", class_page, group),
     per_owner(PORTAL + "login_cards", class_page, group),
+    per_owner(PORTAL + "class_certificates", class_page, group, lambda r: r.assignment.module_id),
     route(PORTAL + "login_cards_new_passwords", PORTAL_POST, lambda w: w.class_one.group.pk),
     per_owner(PORTAL + "pupil_detail", class_page, pupil),
     route(PORTAL + "pupil_reset_login", PORTAL_POST, lambda w: w.class_one.pupil.pk),

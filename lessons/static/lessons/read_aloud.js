@@ -1,7 +1,10 @@
-// Read-aloud: a button on every lesson step that reads the step using the browser's own speech
-// synthesis. The button stays hidden where speech synthesis is not available.
+// Read-aloud: a button on every lesson step (and quiz question) that reads the words on the page.
+// It plays the step's narration file when there is one (an <audio> element with controls, started
+// only by the pupil's tap), otherwise the browser's own speech synthesis; with neither, it says
+// so. The text on the page is the transcript of the audio.
 
-const SKIP = "[data-read-aloud-skip], [hidden], script, style, template, input, select, textarea";
+const SKIP =
+  "[data-read-aloud-skip], [hidden], [aria-hidden='true'], script, style, template, input, select, textarea";
 const BLOCKS = "p, li, h1, h2, h3, h4, legend, label, dt, dd, figcaption, summary, blockquote, td, th, button";
 
 function textOf(root) {
@@ -35,18 +38,35 @@ function sentences(text) {
   return text.match(/[^.!?]+[.!?]*/g)?.map((s) => s.trim()).filter(Boolean) ?? [];
 }
 
-function setUp(button) {
-  const root = button.closest("[data-read-aloud-root]");
-  if (!root) return;
-  const label = button.querySelector("[data-read-aloud-label]");
-  const rate = document.body.classList.contains("band-4-7") ? 0.85 : 0.95;
+function hasDeviceVoice() {
+  return "speechSynthesis" in window && "SpeechSynthesisUtterance" in window;
+}
 
-  const show = (speaking) => {
-    button.setAttribute("aria-pressed", speaking ? "true" : "false");
-    label.textContent = speaking ? button.dataset.labelStop : button.dataset.labelStart;
+function setUp(box) {
+  const root = box.closest("[data-read-aloud-root]");
+  const button = box.querySelector("button");
+  if (!root || !button) return;
+  const label = button.querySelector("[data-read-aloud-label]");
+  const audio = box.querySelector("[data-read-aloud-audio]");
+  const unavailable = box.querySelector("[data-read-aloud-unavailable]");
+  const rate = document.body.classList.contains("band-4-7") ? 0.85 : 0.95;
+  let audioBroken = false;
+
+  const show = (reading) => {
+    button.setAttribute("aria-pressed", reading ? "true" : "false");
+    label.textContent = reading ? button.dataset.labelStop : button.dataset.labelStart;
+  };
+  const sayUnavailable = () => {
+    button.hidden = true;
+    if (audio) audio.hidden = true;
+    unavailable.hidden = false;
   };
 
-  button.addEventListener("click", () => {
+  const speak = () => {
+    if (!hasDeviceVoice()) {
+      sayUnavailable();
+      return;
+    }
     if (window.speechSynthesis.speaking) {
       window.speechSynthesis.cancel();
       show(false);
@@ -62,11 +82,43 @@ function setUp(button) {
       window.speechSynthesis.speak(utterance);
     });
     show(queue.length > 0);
+  };
+
+  if (audio) {
+    audio.addEventListener("play", () => show(true));
+    audio.addEventListener("pause", () => show(false));
+    audio.addEventListener("ended", () => show(false));
+    audio.addEventListener("error", () => {
+      // The file is missing or cannot be played here: use the device voice instead.
+      audioBroken = true;
+      audio.hidden = true;
+      show(false);
+      if (button.dataset.tapped) speak();
+    });
+  }
+
+  button.addEventListener("click", () => {
+    button.dataset.tapped = "1";
+    if (audio && !audioBroken) {
+      audio.hidden = false;
+      if (audio.paused) {
+        audio.play().catch(() => {});
+      } else {
+        audio.pause();
+      }
+      return;
+    }
+    speak();
   });
-  window.addEventListener("pagehide", () => window.speechSynthesis.cancel());
+  window.addEventListener("pagehide", () => {
+    if (hasDeviceVoice()) window.speechSynthesis.cancel();
+    if (audio) audio.pause();
+  });
+  if (!audio && !hasDeviceVoice()) {
+    sayUnavailable();
+    return;
+  }
   button.hidden = false;
 }
 
-if ("speechSynthesis" in window && "SpeechSynthesisUtterance" in window) {
-  document.querySelectorAll("[data-read-aloud]").forEach(setUp);
-}
+document.querySelectorAll("[data-read-aloud]").forEach(setUp);
