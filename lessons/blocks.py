@@ -271,6 +271,11 @@ def _unique_keys_error(items, key: str, message) -> dict:
 
 class ChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Choice"), max_length=250)
+    picture = ImageChooserBlock(
+        label=_("Picture (optional)"),
+        required=False,
+        help_text=_("Shown above the words, as a big picture card for ages 4–7."),
+    )
     safe = blocks.BooleanBlock(label=_("This is the choice we hope for"), required=False)
     feedback = blocks.TextBlock(label=_("Feedback"), help_text=_("Kind and specific."))
     next = blocks.CharBlock(
@@ -445,6 +450,11 @@ class SortGroupBlock(blocks.StructBlock):
 
 class SortCardBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Card"), max_length=250)
+    picture = ImageChooserBlock(
+        label=_("Picture (optional)"),
+        required=False,
+        help_text=_("Shown above the words on the card."),
+    )
     group = blocks.CharBlock(label=_("Correct group id"), max_length=40)
     feedback = blocks.TextBlock(label=_("Feedback"))
 
@@ -535,6 +545,8 @@ class SortItBlock(ActivityBlock):
             items_key="cards",
             answer_key="placements",
         )
+        for row, card in zip(context["rows"], value["cards"], strict=True):
+            row["picture"] = card.get("picture")
         context["result"] = _state_parts(context)[0]
         return context
 
@@ -863,11 +875,35 @@ class StepContentBlock(blocks.StreamBlock):
 
 class StepBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Step title"), max_length=120)
+    picture = ImageChooserBlock(
+        label=_("Picture"),
+        required=False,
+        help_text=_(
+            "Optional: shown at the top of the step. Choose one from the image library or "
+            "upload a new one (original artwork only)."
+        ),
+    )
+    picture_alt = blocks.CharBlock(
+        label=_("Picture description (alt text)"),
+        required=False,
+        max_length=250,
+        help_text=_("Short and plain, in words the pupils of this age understand."),
+    )
     content = StepContentBlock(label=_("Content"))
 
     class Meta:
         icon = "form"
         label = _("Step")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("picture") and not (value.get("picture_alt") or "").strip():
+            raise StructBlockValidationError(
+                block_errors={
+                    "picture_alt": ValidationError(_("Say in a few words what the picture shows."))
+                }
+            )
+        return value
 
 
 class LessonBodyBlock(blocks.StreamBlock):

@@ -179,6 +179,8 @@ class Step:
     id: str
     title: str
     children: list
+    picture: object = None  # a Wagtail image, or None
+    picture_alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,14 @@ class LessonPage(RoutablePageMixin, Page):
                 # Blocks added in an unsaved admin preview have no id yet.
                 block.id = block.id or str(uuid.uuid4())
             steps.append(
-                Step(number=number, id=child.id, title=child.value["title"], children=children)
+                Step(
+                    number=number,
+                    id=child.id,
+                    title=child.value["title"],
+                    children=children,
+                    picture=child.value.get("picture"),
+                    picture_alt=child.value.get("picture_alt") or "",
+                )
             )
         return steps
 
