@@ -13,12 +13,6 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path_factory):
-    """Uploaded and imported files (lesson pictures, say-or-draw drawings) go to a temp folder."""
-    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
-
-
 @pytest.fixture
 def school(db):
     return factories.SchoolFactory(name="Oakfield", slug="oakfield")
