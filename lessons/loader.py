@@ -339,9 +339,11 @@ class PictureLibrary:
     """Imports the curriculum's pictures into Wagtail's image library, once each.
 
     A picture is matched by the SHA-1 of its file (Wagtail's `file_hash`), so re-loading reuses
-    the same image, an editor may retitle it or move it to another collection, and a changed file
-    is imported as a new image. Editors replace or add pictures through the image library and the
-    step's image chooser.
+    the same image and an editor may retitle it or move it to another collection; failing that,
+    by its title ("Streamwise illustration: <name>"), so an image whose file an editor replaced
+    in the image library keeps the editor's file. (To ship new artwork under an old name, delete
+    or retitle the old image first.) Editors replace or add pictures through the image library
+    and the step's image chooser.
     """
 
     def __init__(self, directory: Path | None = None):
@@ -359,10 +361,15 @@ class PictureLibrary:
         data = path.read_bytes()
         digest = hash_filelike(BytesIO(data))  # Wagtail's own `file_hash` (SHA-1)
         image_model = get_image_model()
-        image = image_model.objects.filter(file_hash=digest).order_by("pk").first()
+        title = f"{PICTURE_TITLE_PREFIX}{Path(filename).stem}"
+        image = (
+            image_model.objects.filter(file_hash=digest).order_by("pk").first()
+            # An editor may have replaced the file in the image library: theirs is kept.
+            or image_model.objects.filter(title=title).order_by("pk").first()
+        )
         if image is None:
             width, height = WillowImage.open(BytesIO(data)).get_size()
-            image = image_model(title=f"{PICTURE_TITLE_PREFIX}{Path(filename).stem}")
+            image = image_model(title=title)
             image.file.save(filename, ContentFile(data), save=False)
             # After the file: Django's image field cannot measure an SVG, Willow can.
             image.width, image.height = width, height

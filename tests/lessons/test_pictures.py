@@ -121,6 +121,17 @@ def test_an_image_an_editor_retitled_is_still_reused(db, curriculum_dir):
     assert Image.objects.count() == 2
 
 
+def test_an_image_whose_file_an_editor_replaced_keeps_the_editors_file(db, curriculum_dir):
+    edit(curriculum_dir, "ages-8-10.yaml", _with_pictures)
+    curriculum_load(directory=curriculum_dir)
+    image = Image.objects.get(title="Streamwise illustration: ask-first-1")
+    image.file_hash = "0" * 40  # as if an editor uploaded a different file for it
+    image.save()
+    report = curriculum_load(directory=curriculum_dir)
+    assert report.pictures_imported == [] and Image.objects.count() == 2
+    assert LessonPage.objects.get(slug="every-activity").steps[0].picture.pk == image.pk
+
+
 def test_a_missing_picture_is_refused_clearly_before_anything_is_written(db, curriculum_dir):
     def missing(data):
         _first_step(data)["picture"] = {"file": "not-drawn-yet.svg", "alt": "Something."}
