@@ -164,3 +164,8 @@ def test_a_young_pupil_taps_pictures_and_draws_an_answer(
 
     saved = ReflectionPicture.objects.get(answer__attempt=attempt)
     assert bytes(saved.drawing).startswith(b"\x89PNG") and saved.answer.text == ""
+
+    # The pupil sees their drawing back (served privately by the site, not from /media/).
+    page.goto(f"/quizzes/attempts/{attempt.pk}/questions/{number}/")
+    assert_pictures_load(page, "img[alt='Your drawing']")
+    assert_accessible(page, context="say or draw, answered")

@@ -207,3 +207,12 @@ def test_4_to_7_choices_and_sort_cards_are_picture_cards_with_words(infant_pupil
     html = _step_page(infant_pupil, infant_lessons, 3)
     assert html.count('class="card-picture"') == 7
     assert '<span class="sort-card__words">Reading a book with Grandad.</span>' in html
+
+
+def test_editors_choose_a_step_picture_and_its_alt_text_in_wagtail(infant_lessons):
+    client = Client()
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+    response = client.get(f"/admin/pages/{infant_lessons.pk}/edit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Picture description (alt text)" in html and "Picture (optional)" in html
