@@ -280,6 +280,11 @@ def _unique_keys_error(items, key: str, message) -> dict:
 
 class ChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Choice"), max_length=250)
+    picture = ImageChooserBlock(
+        label=_("Picture (optional)"),
+        required=False,
+        help_text=_("Shown above the words, as a big picture card for ages 4–7."),
+    )
     safe = blocks.BooleanBlock(label=_("This is the choice we hope for"), required=False)
     pinned = blocks.BooleanBlock(
         label=_("Keep this choice in its place"),
@@ -472,6 +477,11 @@ class SortGroupBlock(blocks.StructBlock):
 
 class SortCardBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Card"), max_length=250)
+    picture = ImageChooserBlock(
+        label=_("Picture (optional)"),
+        required=False,
+        help_text=_("Shown above the words on the card."),
+    )
     group = blocks.CharBlock(label=_("Correct group id"), max_length=40)
     feedback = blocks.TextBlock(label=_("Feedback"))
 
@@ -566,6 +576,8 @@ class SortItBlock(ActivityBlock):
             ),
             "cards",
         )
+        for row in context["rows"]:  # rows are in the pupil's order; "index" is the authored one
+            row["picture"] = value["cards"][row["index"]].get("picture")
         context["result"] = _state_parts(context)[0]
         return context
 
@@ -899,6 +911,20 @@ class StepContentBlock(blocks.StreamBlock):
 
 class StepBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Step title"), max_length=120)
+    picture = ImageChooserBlock(
+        label=_("Picture"),
+        required=False,
+        help_text=_(
+            "Optional: shown at the top of the step. Choose one from the image library or "
+            "upload a new one (original artwork only)."
+        ),
+    )
+    picture_alt = blocks.CharBlock(
+        label=_("Picture description (alt text)"),
+        required=False,
+        max_length=250,
+        help_text=_("Short and plain, in words the pupils of this age understand."),
+    )
     content = StepContentBlock(label=_("Content"))
     narration = DocumentChooserBlock(
         required=False,
@@ -912,6 +938,16 @@ class StepBlock(blocks.StructBlock):
     class Meta:
         icon = "form"
         label = _("Step")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value.get("picture") and not (value.get("picture_alt") or "").strip():
+            raise StructBlockValidationError(
+                block_errors={
+                    "picture_alt": ValidationError(_("Say in a few words what the picture shows."))
+                }
+            )
+        return value
 
 
 class LessonBodyBlock(blocks.StreamBlock):

@@ -24,16 +24,21 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.html import escape
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
+from wagtail.utils.file import hash_filelike
+from willow.image import Image as WillowImage
 
 from h5p.models import H5PContent
 from quizzes.services import QuizSpecError, quiz_spec_problems, quiz_upsert_from_spec
@@ -44,6 +49,10 @@ from .models import KeyStage, LessonLibraryPage, LessonPage, ModulePage
 from .plan_loader import plans_read
 
 CURRICULUM_DIR = Path(__file__).resolve().parent / "curriculum"
+# Streamwise's own artwork, named by `picture:` keys (built by scripts/build_illustrations.py).
+ILLUSTRATIONS_DIR = Path(__file__).resolve().parent / "illustrations"
+PICTURE_EXTENSIONS = {".svg", ".png"}
+PICTURE_TITLE_PREFIX = "Streamwise illustration: "
 
 # Never change: block ids (and so pupils' stored answers) are derived from it.
 BLOCK_ID_NAMESPACE = uuid.UUID("6f1c1a0e-5b8e-4c55-9d7a-2f4f3b1e9c41")
@@ -139,6 +148,7 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    pictures_imported: list[str] = field(default_factory=list)
 
 
 # --- Reading and checking files --------------------------------------------------------------
@@ -269,6 +279,119 @@ def h5p_problems(data: dict, *, name: str) -> list[str]:
     return problems
 
 
+def _picture_parts(raw: Any) -> tuple[Any, Any]:
+    """(file name, alt text) from a `picture:` key: `name.svg` or `{file: name.svg, alt: …}`."""
+    if isinstance(raw, dict):
+        return raw.get("file"), raw.get("alt")
+    return raw, None
+
+
+def _picture_problem(raw: Any, *, where: str, alt_required: bool, directory: Path) -> str | None:
+    filename, alt = _picture_parts(raw)
+    if not isinstance(filename, str) or not filename.strip():
+        return f"{where}: `picture` needs a file name (`picture: {{file: name.svg, alt: …}}`)"
+    filename = filename.strip()
+    if Path(filename).name != filename or Path(filename).suffix.lower() not in PICTURE_EXTENSIONS:
+        return f"{where}: picture “{filename}” must be an .svg or .png file name, with no folder"
+    if not (directory / filename).is_file():
+        return (
+            f"{where}: picture “{filename}” is not in lessons/illustrations/ (add the file, or "
+            "run `python scripts/build_illustrations.py`)"
+        )
+    if alt_required and not (isinstance(alt, str) and alt.strip()):
+        return f"{where}: picture “{filename}” needs `alt:`, a short description for the band"
+    return None
+
+
+def picture_problems(data: dict, *, name: str, directory: Path | None = None) -> list[str]:
+    """`picture:` keys on steps, choices and sort cards that name no usable file or lack alt."""
+    directory = Path(directory or ILLUSTRATIONS_DIR)
+    problems = []
+    lessons = data.get("lessons")
+    for lesson in lessons if isinstance(lessons, list) else []:
+        steps = lesson.get("steps") if isinstance(lesson, dict) else None
+        for number, step in enumerate(steps if isinstance(steps, list) else [], start=1):
+            where = f"{name} › {lesson.get('slug', '?')} › step {number}"
+            places = []
+            if isinstance(step, dict) and "picture" in step:
+                places.append((step["picture"], True))
+            for block in _blocks_of(step):
+                if not isinstance(block, dict):
+                    continue
+                scenes = block.get("scenes") if block.get("type") == "what_would_you_do" else []
+                for scene in scenes if isinstance(scenes, list) else []:
+                    choices = scene.get("choices") if isinstance(scene, dict) else None
+                    for choice in choices if isinstance(choices, list) else []:
+                        if isinstance(choice, dict) and "picture" in choice:
+                            places.append((choice["picture"], False))
+                cards = block.get("cards") if block.get("type") == "sort_it" else []
+                for card in cards if isinstance(cards, list) else []:
+                    if isinstance(card, dict) and "picture" in card:
+                        places.append((card["picture"], False))
+            for raw, alt_required in places:
+                problem = _picture_problem(
+                    raw, where=where, alt_required=alt_required, directory=directory
+                )
+                if problem:
+                    problems.append(problem)
+    return problems
+
+
+class PictureLibrary:
+    """Imports the curriculum's pictures into Wagtail's image library, once each.
+
+    A picture is matched by the SHA-1 of its file (Wagtail's `file_hash`), so re-loading reuses
+    the same image and an editor may retitle it or move it to another collection; failing that,
+    by its title ("Streamwise illustration: <name>"), so an image whose file an editor replaced
+    in the image library keeps the editor's file. (To ship new artwork under an old name, delete
+    or retitle the old image first.) Editors replace or add pictures through the image library
+    and the step's image chooser.
+    """
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = Path(directory or ILLUSTRATIONS_DIR)
+        self._by_name: dict[str, int] = {}
+        self.imported: list[str] = []
+
+    def image_id(self, filename: str, r: _Reader) -> int:
+        filename = filename.strip()
+        if filename in self._by_name:
+            return self._by_name[filename]
+        path = self.directory / filename
+        if Path(filename).name != filename or not path.is_file():
+            r.fail(f"picture “{filename}” is not in lessons/illustrations/")
+        data = path.read_bytes()
+        digest = hash_filelike(BytesIO(data))  # Wagtail's own `file_hash` (SHA-1)
+        image_model = get_image_model()
+        title = f"{PICTURE_TITLE_PREFIX}{Path(filename).stem}"
+        image = (
+            image_model.objects.filter(file_hash=digest).order_by("pk").first()
+            # An editor may have replaced the file in the image library: theirs is kept.
+            or image_model.objects.filter(title=title).order_by("pk").first()
+        )
+        if image is None:
+            width, height = WillowImage.open(BytesIO(data)).get_size()
+            image = image_model(title=title)
+            image.file.save(filename, ContentFile(data), save=False)
+            # After the file: Django's image field cannot measure an SVG, Willow can.
+            image.width, image.height = width, height
+            image.file_size = len(data)
+            image.file_hash = digest
+            image.save()
+            self.imported.append(filename)
+        self._by_name[filename] = image.pk
+        return image.pk
+
+    def value(self, raw: Any, r: _Reader) -> tuple[int | None, str]:
+        """(image id, alt text) for a `picture:` key, or (None, "") when there is none."""
+        if raw is None:
+            return None, ""
+        filename, alt = _picture_parts(raw)
+        if not isinstance(filename, str) or not filename.strip():
+            r.fail("`picture` needs a file name")
+        return self.image_id(filename, r), str(alt or "").strip()
+
+
 # --- Turning YAML into page fields ---------------------------------------------------------
 
 
@@ -326,7 +449,7 @@ def _list_value(items: list, parent_id: str, name: str) -> list[dict]:
     ]
 
 
-def _activity_value(block: dict, bid: str, r: _Reader) -> dict:
+def _activity_value(block: dict, bid: str, r: _Reader, pictures: PictureLibrary) -> dict:
     kind = block["type"]
     if kind == "what_would_you_do":
         scenes = []
@@ -338,6 +461,7 @@ def _activity_value(block: dict, bid: str, r: _Reader) -> dict:
                     "pinned": bool(r.get(choice, "pinned", bool, required=False)),
                     "feedback": r.get(choice, "feedback"),
                     "next": r.get(choice, "next", required=False) or "",
+                    "picture": pictures.value(choice.get("picture"), r)[0],
                 }
                 for choice in r.items(scene, "choices")
             ]
@@ -356,7 +480,12 @@ def _activity_value(block: dict, bid: str, r: _Reader) -> dict:
             {"key": r.get(g, "key"), "label": r.get(g, "label")} for g in r.items(block, "groups")
         ]
         cards = [
-            {"text": r.get(c, "text"), "group": r.get(c, "group"), "feedback": r.get(c, "feedback")}
+            {
+                "text": r.get(c, "text"),
+                "picture": pictures.value(c.get("picture"), r)[0],
+                "group": r.get(c, "group"),
+                "feedback": r.get(c, "feedback"),
+            }
             for c in r.items(block, "cards")
         ]
         return {
@@ -425,9 +554,12 @@ def _content_value(block: dict, r: _Reader) -> Any:
     return {"text": r.get(block, "text", required=False) or ""}  # help
 
 
-def lesson_body(module_slug: str, lesson: dict, *, where: str) -> list[dict]:
+def lesson_body(
+    module_slug: str, lesson: dict, *, where: str, pictures: PictureLibrary | None = None
+) -> list[dict]:
     """The raw StreamField data for a lesson's steps, with deterministic block ids."""
     slug = lesson["slug"]
+    pictures = pictures or PictureLibrary()
     steps, seen_activities = [], set()
     for number, step in enumerate(_Reader(where).items(lesson, "steps"), start=1):
         r = _Reader(f"{where} › step {number}")
@@ -449,17 +581,23 @@ def lesson_body(module_slug: str, lesson: dict, *, where: str) -> list[dict]:
                 if kind == H5P_TYPE:
                     value = _h5p_value(block, ar)
                 else:
-                    value = _activity_value(block, bid, ar)
+                    value = _activity_value(block, bid, ar, pictures)
                 content.append({"type": kind, "value": value, "id": bid})
             elif kind in CONTENT_TYPES:
                 bid = block_id(module_slug, slug, "step", number, "block", index)
                 content.append({"type": kind, "value": _content_value(block, r), "id": bid})
             else:
                 r.fail(f"unknown block type “{kind}”")
+        picture, picture_alt = pictures.value(step.get("picture"), r)
         steps.append(
             {
                 "type": "step",
-                "value": {"title": r.get(step, "title"), "content": content},
+                "value": {
+                    "title": r.get(step, "title"),
+                    "picture": picture,
+                    "picture_alt": picture_alt,
+                    "content": content,
+                },
                 "id": block_id(module_slug, slug, "step", number),
             }
         )
@@ -637,7 +775,7 @@ def _lesson_quiz_id(module: dict, lesson: dict, title: str, r: _Reader) -> int |
     return quiz.pk
 
 
-def _lesson_values(module: dict, lesson: dict, r: _Reader) -> dict:
+def _lesson_values(module: dict, lesson: dict, r: _Reader, pictures: PictureLibrary) -> dict:
     module_slug, slug = module["slug"], lesson["slug"]
     topics = lesson.get("topics") or []
     if not isinstance(topics, list) or not all(isinstance(t, int) and 1 <= t <= 8 for t in topics):
@@ -654,7 +792,7 @@ def _lesson_values(module: dict, lesson: dict, r: _Reader) -> dict:
         "ground_rules": _strings_stream(
             r.items(lesson, "ground_rules"), "rule", block_id(module_slug, slug, "rules"), r
         ),
-        "body": lesson_body(module_slug, lesson, where=r.where),
+        "body": lesson_body(module_slug, lesson, where=r.where, pictures=pictures),
         "quiz_id": _lesson_quiz_id(module, lesson, title, r),
     }
 
@@ -677,12 +815,18 @@ def _order_children(parent: Page, slugs: list[str]) -> None:
 
 @transaction.atomic
 def curriculum_load(
-    *, directory: Path | None = None, make_site_root: bool = False, strict: bool = False
+    *,
+    directory: Path | None = None,
+    make_site_root: bool = False,
+    strict: bool = False,
+    illustrations: Path | None = None,
 ) -> LoadReport:
     """Create or update the library, modules and lessons from the curriculum files.
 
-    Raises CurriculumError (and writes nothing) if any file is malformed, breaks a safety rule
-    or has a quiz the quizzes app would refuse. Each lesson's `quiz:` becomes its quiz.
+    Raises CurriculumError (and writes nothing) if any file is malformed, breaks a safety rule,
+    names a picture that is missing, or has a quiz the quizzes app would refuse. Each lesson's
+    `quiz:` becomes its quiz; pictures are imported into the image library once
+    (`PictureLibrary`), from `illustrations` (default `lessons/illustrations/`).
     Fairness warnings (`lessons.fairness`) are reported; with `strict` they refuse the files.
     """
     report = LoadReport()
@@ -696,6 +840,7 @@ def curriculum_load(
         problems += quiz_problems(data, name=path.name)
         problems += h5p_problems(data, name=path.name)
         fairness += module_warnings(data, name=path.name)
+        problems += picture_problems(data, name=path.name, directory=illustrations)
         parsed.append((path, data))
     plans = plans_read(parsed, directory=Path(directory or CURRICULUM_DIR))  # lessons/plans.py
     problems += plans.problems
@@ -706,6 +851,7 @@ def curriculum_load(
     parsed.sort(key=lambda item: _band_position(item[1]))
 
     library = _ensure_library(report, make_site_root=make_site_root)
+    pictures = PictureLibrary(illustrations)
     seen_modules: list[str] = []
     for path, data in parsed:
         module = data["module"]
@@ -730,7 +876,7 @@ def curriculum_load(
                 module_page,
                 LessonPage,
                 lesson_slug,
-                {**_lesson_values(module, lesson, lr), **plans.values(slug, lesson_slug)},
+                {**_lesson_values(module, lesson, lr, pictures), **plans.values(slug, lesson_slug)},
                 f"{slug}/{lesson_slug}",
                 report,
             )
@@ -745,4 +891,5 @@ def curriculum_load(
         ]
     _order_children(library, seen_modules)
     report.warnings += fairness
+    report.pictures_imported = pictures.imported
     return report

@@ -188,6 +188,8 @@ class Step:
     title: str
     children: list
     narration: object = None  # an editor's recorded audio (a Wagtail document), if any
+    picture: object = None  # a Wagtail image, or None
+    picture_alt: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,6 +335,8 @@ class LessonPage(RoutablePageMixin, Page):
                     title=child.value["title"],
                     children=children,
                     narration=child.value.get("narration"),
+                    picture=child.value.get("picture"),
+                    picture_alt=child.value.get("picture_alt") or "",
                 )
             )
         return steps

@@ -501,3 +501,25 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.attempt} — {self.question.key}"
+
+
+class ReflectionPicture(models.Model):
+    """A 4–7 pupil's "say or draw" answer to a reflection: a drawing (PNG) or a chosen picture.
+
+    Kept in the database, never as a public file: only the pupil and the staff who may see the
+    pupil get it, through `quizzes:reflection_drawing` (see `quizzes/say_or_draw.py`).
+    """
+
+    answer = models.OneToOneField(
+        Answer, on_delete=models.CASCADE, related_name="reflection_picture"
+    )
+    drawing = models.BinaryField(_("drawing (PNG)"), blank=True, default=b"")
+    chosen = models.CharField(_("chosen picture"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("say or draw picture")
+        verbose_name_plural = _("say or draw pictures")
+
+    def __str__(self):
+        return f"{self.answer} (picture)"

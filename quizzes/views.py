@@ -14,7 +14,7 @@ from lessons.narration import question_audio_url
 from schools.models import TeachingGroup
 from schools.permissions import get_pupil, pupil_required, teacher_required
 
-from . import analysis, gains, services
+from . import analysis, gains, say_or_draw, services
 from .forms import AnswerForm
 from .models import Answer, Attempt, FeedbackTiming, Quiz, Shows, Strand, counted_attempt
 from .permissions import pupil_may_take
@@ -153,7 +153,11 @@ def question(request, attempt_pk: int, number: int):
         form = AnswerForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                services.answer_save(attempt=attempt, question=current, raw=form.raw())
+                picture = say_or_draw.picture_from_post(attempt, current, request.POST)
+                saved = services.answer_save(attempt=attempt, question=current, raw=form.raw())
+                say_or_draw.picture_save(answer=saved, picture=picture)
+            except say_or_draw.DrawingRejected as error:
+                form.add_error(None, error.message)
             except services.AttemptAlreadySubmitted as error:
                 messages.info(request, error.message)
                 return redirect("quizzes:result", attempt.pk)
@@ -194,6 +198,9 @@ def question(request, attempt_pk: int, number: int):
             "next_url": next_url,
             "is_last": is_last,
             "previous_url": _question_url(attempt, number - 1) if number > 1 else None,
+            "say_or_draw": say_or_draw.offers_drawing(attempt, current),
+            "picture_choices": say_or_draw.PICTURE_CHOICES,
+            "reflection_picture": getattr(answer, "reflection_picture", None) if answer else None,
         },
     )
 

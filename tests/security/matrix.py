@@ -155,6 +155,14 @@ def own_attempt(owner: Owner) -> Cells:
     return grid(FORBIDDEN, (ANONYMOUS, PUPIL_LOGIN), (pupil, OK), (PUPILS - {pupil}, NOT_FOUND))
 
 
+def pupil_drawing(owner: Owner) -> Cells:
+    """A pupil's say-or-draw drawing: the pupil, their teacher and their school's admins and
+    leads; anyone else 404 (it is not there for them); a visitor must log in."""
+    sees = {PUPIL_OF[owner], TEACHER_OF[owner]}
+    sees |= {R.SCHOOL_ADMIN, *LEADS_OF_A} if owner.in_school_a else {R.DSL_OTHER_SCHOOL}
+    return grid(NOT_FOUND, (ANONYMOUS, LOGIN), (sees, OK))
+
+
 def raised_concern(owner: Owner) -> Cells:
     """The status of a concern: the member of staff who raised it (its teacher) only."""
     raiser = TEACHER_OF[owner]
@@ -282,6 +290,7 @@ entry = attrgetter("entry.pk")
 flag = attrgetter("flag.pk")
 attempt = attrgetter("open_attempt.pk")
 submitted = attrgetter("submitted_attempt.pk")
+drawing = attrgetter("drawing.pk")
 quiz = attrgetter("open_attempt.quiz_id")
 teacher = attrgetter("teacher.pk")
 
@@ -370,6 +379,7 @@ ROWS: tuple[Row, ...] = (
     per_owner("quizzes:question", own_attempt, attempt, lambda r: 1),
     per_owner("quizzes:finish", own_attempt, attempt),
     per_owner("quizzes:result", own_attempt, submitted),
+    per_owner("quizzes:reflection_drawing", pupil_drawing, drawing),
     # Quizzes, teachers
     per_owner("quizzes:class_quizzes", class_page, group),
     per_owner("quizzes:knowledge_map", class_page, group),

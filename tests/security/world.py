@@ -134,6 +134,7 @@ class SchoolRecords:
     concern: object
     entry: object
     flag: object
+    drawing: object = None  # a say-or-draw drawing on the submitted attempt
 
 
 @dataclass
@@ -270,6 +271,7 @@ def build_world() -> World:
     for records in (class_one, other_class, other_school):
         records.submitted_attempt = take(records.pupil, quiz)
         records.open_attempt = quiz_services.attempt_start(pupil=records.pupil, quiz=quiz)
+        records.drawing = _drawing(records.submitted_attempt)
 
     editor = _content_editor()
     school_admin = _staff(school_a, StaffRole.SCHOOL_ADMIN, "Ada")
@@ -351,3 +353,18 @@ def world_in_transaction(django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def _drawing(attempt):
+    """A say-or-draw drawing (a tiny PNG) on one of the attempt's answers."""
+    import io
+
+    from PIL import Image
+
+    from quizzes.models import ReflectionPicture
+
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(png, format="PNG")
+    return ReflectionPicture.objects.create(
+        answer=attempt.answers.order_by("pk").first(), drawing=png.getvalue()
+    )
