@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils.html import escape
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail.utils.file import hash_filelike
 from willow.image import Image as WillowImage
 
@@ -337,6 +337,13 @@ def picture_problems(data: dict, *, name: str, directory: Path | None = None) ->
     return problems
 
 
+def _ensure_root_collection() -> None:
+    """Wagtail files every image in a collection; its migration makes the root, but a database
+    emptied since (a flushed test database, a hand-cleaned site) may have none."""
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+
+
 class PictureLibrary:
     """Imports the curriculum's pictures into Wagtail's image library, once each.
 
@@ -370,6 +377,7 @@ class PictureLibrary:
             or image_model.objects.filter(title=title).order_by("pk").first()
         )
         if image is None:
+            _ensure_root_collection()  # a new site's library may not have its root yet
             width, height = WillowImage.open(BytesIO(data)).get_size()
             image = image_model(title=title)
             image.file.save(filename, ContentFile(data), save=False)
