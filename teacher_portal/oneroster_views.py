@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms as django_forms
 from django.contrib import messages
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -115,5 +116,16 @@ def oneroster_apply(request, *, school):
         request.session.pop(SESSION_KEY, None)
         messages.error(request, str(error) + " " + _("Nothing was changed."))
         return redirect("teacher_portal:oneroster_upload")
+    except IntegrityError:
+        # Say, two pupils swapping names, or someone adding a class of the same name meanwhile.
+        messages.error(
+            request,
+            _(
+                "Some names in the file clash with pupils or classes in Streamwise, so nothing "
+                "was changed. Upload the file again to see the clash in the preview, or rename "
+                "one of them."
+            ),
+        )
+        return redirect("teacher_portal:oneroster_preview")
     request.session.pop(SESSION_KEY, None)
     return render(request, "teacher_portal/oneroster_done.html", {"result": result})

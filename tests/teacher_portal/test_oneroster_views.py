@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from schools.models import Pupil, RosterUpload, StaffRole
+from schools.models import Pupil, RosterUpload, StaffRole, TeachingGroup
 from tests import factories
 from tests.schools.oneroster_files import autumn, spring
 
@@ -97,3 +97,21 @@ def test_only_school_admins(client, school, role):
     client.force_login(factories.staff(school, role))
     assert client.get(UPLOAD).status_code == 403
     assert client.post(APPLY, {"key": "x"}).status_code == 403
+
+
+def test_a_clash_found_only_when_applying_changes_nothing(admin_client, school, monkeypatch):
+    from django.db import IntegrityError
+
+    from schools.oneroster import apply as apply_module
+
+    upload(admin_client, autumn())
+    key = key_of(admin_client.get(PREVIEW))
+
+    def clash(**kwargs):
+        raise IntegrityError("unique_pupil_name_per_school")
+
+    monkeypatch.setattr(apply_module, "pupils_bulk_create", clash)
+    response = admin_client.post(APPLY, {"key": key}, follow=True)
+    assert "nothing was changed" in response.text
+    assert not Pupil.objects.filter(school=school).exists()
+    assert not TeachingGroup.objects.filter(school=school).exists()
