@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEBUG=1 STREAMWISE_H5P_ORIGIN=http://localhost:$(PORT) STREAMWISE_SITE_URL=http://$(HOST):$(PORT) WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT)
 
-.PHONY: help install install-test demo serve serve-prod test test-fast fault load lint format check-deploy assets clean
+.PHONY: help install install-test demo serve serve-prod test test-fast fault load lint format check-deploy assets docs clean
 
 help:
 	@echo "make demo   install everything, load the demo school and curriculum, serve on http://$(HOST):$(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "            results in bench/results/ (LOAD_ARGS=\"--duration 120\" to change it)"
 	@echo "make fault  the short fault run as a test (about 2 minutes, PostgreSQL)"
 	@echo "make lint   ruff check + format check"
+	@echo "make docs   build the documentation site into site/ (open site/index.html)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one, or run: make PYTHON=/path/to/python3.12"; exit 1; }
@@ -87,5 +88,9 @@ check-deploy: install
 	SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=streamwise.example \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+# The documentation site (MkDocs Material), warnings treated as errors.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) node_modules var streamwise/static/vendor
+	rm -rf $(VENV) node_modules var streamwise/static/vendor site

@@ -417,6 +417,13 @@ class ProgressStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class CompletionKind(models.TextChoices):
+    """How a completed lesson was done: by the pupil on their own, or taught to the class."""
+
+    ALONE = "alone", _("On their own")
+    IN_CLASS = "in_class", _("Done together in class")
+
+
 class _PupilScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Records of the pupils this user may see (see `Pupil.objects.visible_to`)."""
@@ -456,6 +463,20 @@ class LessonProgress(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     time_spent = models.DurationField(_("time spent"), default=timedelta)
     last_active_at = models.DateTimeField(null=True, blank=True)
+    # How the lesson was completed (empty until it is); a lesson taught in class to a pupil
+    # who had already finished it alone stays "alone", with `taught_at` and `taught_by` set.
+    completion_kind = models.CharField(
+        _("completed how"), max_length=10, choices=CompletionKind.choices, blank=True
+    )
+    taught_at = models.DateTimeField(_("taught in class"), null=True, blank=True)
+    taught_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taught by"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     # The order this pupil sees activity choices, cards, messages and statements in is derived
     # from it (lessons/player.py), so feedback and the teacher's view show the same order.
@@ -482,6 +503,10 @@ class LessonProgress(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == ProgressStatus.COMPLETED
+
+    @property
+    def is_completed_in_class(self) -> bool:
+        return self.is_completed and self.completion_kind == CompletionKind.IN_CLASS
 
 
 def shuffle_seed_for(pupil_id: int, lesson_id: int) -> int:

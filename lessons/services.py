@@ -33,6 +33,7 @@ from .completion import unmet_requirements
 from .models import (
     ActivityResponse,
     Assignment,
+    CompletionKind,
     LessonPage,
     LessonProgress,
     ModulePage,
@@ -89,9 +90,21 @@ def _answered_ids(*, pupil: Pupil, lesson: LessonPage) -> frozenset[str]:
     )
 
 
+@dataclass(frozen=True)
+class TaughtInClass:
+    """The lesson was taught to the pupil's class, with the pupil present (teach mode)."""
+
+    taught_by: Any  # the teacher's user account
+    taught_at: datetime
+
+
 @transaction.atomic
 def lesson_completion_update(
-    *, pupil: Pupil, lesson: LessonPage, progress: LessonProgress | None = None
+    *,
+    pupil: Pupil,
+    lesson: LessonPage,
+    progress: LessonProgress | None = None,
+    in_class: TaughtInClass | None = None,
 ) -> LessonProgress:
     """Mark the lesson completed if every requirement is now met, and save the progress.
 
@@ -99,17 +112,31 @@ def lesson_completion_update(
     transaction; otherwise it is looked up (or created) and locked here. Requirements come from
     `LessonPage.completion_requirements()`. Completing sends `lessons.signals.lesson_completed`
     after commit. Calling this again changes nothing.
+
+    `in_class` says the pupil was present when a teacher taught the lesson to the class: that
+    completes it ("done together in class") whatever the requirements, unless it is already
+    complete (a lesson finished alone stays so). The first teaching is recorded
+    (`taught_at`, `taught_by`); teaching it again changes nothing.
     """
     if progress is None:
         progress = _locked_progress(pupil=pupil, lesson=lesson)
+    if in_class is not None and progress.taught_at is None:
+        progress.taught_at = in_class.taught_at
+        progress.taught_by = in_class.taught_by
     if not progress.is_completed:
-        answered = _answered_ids(pupil=pupil, lesson=lesson)
-        unmet = unmet_requirements(
-            lesson.completion_requirements(), progress=progress, answered=answered
-        )
+        if in_class is not None:
+            unmet = []
+            kind = CompletionKind.IN_CLASS
+        else:
+            answered = _answered_ids(pupil=pupil, lesson=lesson)
+            unmet = unmet_requirements(
+                lesson.completion_requirements(), progress=progress, answered=answered
+            )
+            kind = CompletionKind.ALONE
         if not unmet:
             now = timezone.now()
             progress.status = ProgressStatus.COMPLETED
+            progress.completion_kind = kind
             progress.completed_at = now
             progress.started_at = progress.started_at or now
             transaction.on_commit(

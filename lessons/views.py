@@ -30,7 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schools import quick_exit
-from schools.permissions import get_pupil, pupil_required
+from schools.models import StaffRole
+from schools.permissions import get_pupil, has_role, pupil_required
 
 from . import services
 from .models import (
@@ -221,6 +222,9 @@ def _render_step(
         else None,
         preview=viewer.is_preview,
         quick_exit_url=_quick_exit_url() if sensitive else "",
+        # Teachers and school admins can present the lesson to a class (teach mode).
+        can_teach=viewer.is_preview
+        and has_role(request.user, StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN),
     )
     response = TemplateResponse(request, lesson.template, context)
     return quick_exit.protect(response) if sensitive else response

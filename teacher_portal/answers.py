@@ -373,11 +373,24 @@ def pupil_timeline(grid: ProgressGrid, answers: list[AnswerRow]) -> list[Timelin
                     )
                 )
             if cell.completed_at:
+                if cell.completed_in_class:
+                    text = _("Completed lesson %(lesson)s: done together in class")
+                else:
+                    text = _("Completed lesson %(lesson)s")
                 events.append(
                     TimelineEvent(
                         when=cell.completed_at,
                         column=column,
-                        text=_("Completed lesson %(lesson)s") % {"lesson": column.heading},
+                        text=text % {"lesson": column.heading},
+                    )
+                )
+            if cell.taught_at and not cell.completed_in_class:
+                events.append(
+                    TimelineEvent(
+                        when=cell.taught_at,
+                        column=column,
+                        text=_("Was there when lesson %(lesson)s was taught in class")
+                        % {"lesson": column.heading},
                     )
                 )
     for answer in answers:

@@ -29,6 +29,8 @@ PAGE_SIZE = 50
 class SchoolToken(HttpBearer):
     """A school's API token; `request.auth` becomes the ApiToken (and so its school)."""
 
+    openapi_description = "A school's API token, made by a school admin in the teacher portal."
+
     def authenticate(self, request, token):
         return api_token_authenticate(raw=token)
 
@@ -116,7 +118,9 @@ class ProgressOut(Schema):
     lesson_number: int
     lesson_id: int
     lesson: str
-    status: str  # not_started, in_progress, completed, passed, failed, overdue
+    # not_started, in_progress, completed, in_class (done together in class), passed, failed,
+    # overdue
+    status: str
     status_label: str
     step: int
     steps: int
@@ -124,6 +128,8 @@ class ProgressOut(Schema):
     quiz_attempts: int | None
     started_at: datetime | None
     completed_at: datetime | None
+    completed_in_class: bool  # completed by being taught to the class (teach mode)
+    taught_in_class_at: datetime | None  # when the lesson was taught with the pupil there
 
 
 def _school_assignments(request):
@@ -171,6 +177,8 @@ def assignment_progress(request, assignment_id: int):
             "quiz_attempts": cell.quiz.attempts if cell.quiz else None,
             "started_at": cell.started_at,
             "completed_at": cell.completed_at,
+            "completed_in_class": cell.completed_in_class,
+            "taught_in_class_at": cell.taught_at,
         }
         for row in grid.rows
         for cell in row.cells

@@ -24,7 +24,14 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lessons.models import ActivityResponse, Assignment, LessonPage, LessonProgress, ProgressStatus
+from lessons.models import (
+    ActivityResponse,
+    Assignment,
+    CompletionKind,
+    LessonPage,
+    LessonProgress,
+    ProgressStatus,
+)
 from lessons.receivers import QUIZ_ACTIVITY_TYPE
 from quizzes.models import Attempt, counted_attempt
 from schools.models import Pupil, TeachingGroup
@@ -36,6 +43,7 @@ class CellStatus(enum.Enum):
     NOT_STARTED = ("not_started", _("Not started"), "○")
     IN_PROGRESS = ("in_progress", _("In progress"), "◐")
     COMPLETED = ("completed", _("Completed"), "✓")
+    IN_CLASS = ("in_class", _("Done together in class"), "◆")
     PASSED = ("passed", _("Quiz passed"), "★")
     FAILED = ("failed", _("Quiz not passed"), "✗")
     OVERDUE = ("overdue", _("Overdue"), "!")
@@ -50,13 +58,16 @@ class CellStatus(enum.Enum):
         return next((status for status in cls if status.slug == slug), None)
 
 
-def cell_status(*, progress: str, quiz_passed: bool | None, past_due: bool) -> CellStatus:
+def cell_status(
+    *, progress: str, quiz_passed: bool | None, past_due: bool, in_class: bool = False
+) -> CellStatus:
     """The status of one pupil's lesson, from what they did and the assignment's due date.
 
     - `progress`: the lesson's `ProgressStatus` for the pupil (not started without a row);
     - `quiz_passed`: whether the attempt that counts at the lesson's quiz passed, or None when
       there is no quiz or no submitted attempt;
-    - `past_due`: the assignment's due date has passed.
+    - `past_due`: the assignment's due date has passed;
+    - `in_class`: the lesson was completed by being taught to the class (teach mode).
 
     A quiz not passed is said first, because it is what a teacher acts on; then a completed
     lesson (passed, when its quiz was); then overdue work; then how far the pupil got.
@@ -64,7 +75,9 @@ def cell_status(*, progress: str, quiz_passed: bool | None, past_due: bool) -> C
     if quiz_passed is False:
         return CellStatus.FAILED
     if progress == ProgressStatus.COMPLETED:
-        return CellStatus.PASSED if quiz_passed else CellStatus.COMPLETED
+        if quiz_passed:
+            return CellStatus.PASSED
+        return CellStatus.IN_CLASS if in_class else CellStatus.COMPLETED
     if past_due:
         return CellStatus.OVERDUE
     if progress == ProgressStatus.IN_PROGRESS:
@@ -182,6 +195,8 @@ class Cell:
     last_active_at: datetime | None
     activity_score: int | None  # mean score of the scored activities answered, 0–100
     quiz: QuizResult | None
+    completion_kind: str = ""  # lessons.models.CompletionKind, once completed
+    taught_at: datetime | None = None  # when the lesson was taught to the class with them there
     label: str = ""
     detail: str = ""  # how far an unfinished lesson got, e.g. "Step 2 of 5"
 
@@ -204,6 +219,10 @@ class Cell:
     @property
     def is_completed(self) -> bool:
         return self.progress == ProgressStatus.COMPLETED
+
+    @property
+    def completed_in_class(self) -> bool:
+        return self.is_completed and self.completion_kind == CompletionKind.IN_CLASS
 
     @property
     def fraction(self) -> float:
@@ -374,6 +393,8 @@ def progress_grid(
                 "started_at",
                 "completed_at",
                 "last_active_at",
+                "completion_kind",
+                "taught_at",
             )
         }
         scores = {
@@ -395,17 +416,20 @@ def progress_grid(
     past_due = assignment.is_past_due(today)
     labels = {status: str(status.label) for status in CellStatus}
     step_text = str(_("Step %(step)s of %(last)s"))
-    nothing = (ProgressStatus.NOT_STARTED, 0, None, None, None)
+    nothing = (ProgressStatus.NOT_STARTED, 0, None, None, None, "", None)
     rows = []
     for each in pupils:
         cells = []
         for column in columns:
-            status, step, started_at, completed_at, last_active_at = progress.get(
+            status, step, started_at, completed_at, last_active_at, kind, taught_at = progress.get(
                 (each.pk, column.lesson_id), nothing
             )
             quiz = quizzes.get((each.pk, column.quiz_id)) if column.quiz_id else None
             shown = cell_status(
-                progress=status, quiz_passed=quiz.passed if quiz else None, past_due=past_due
+                progress=status,
+                quiz_passed=quiz.passed if quiz else None,
+                past_due=past_due,
+                in_class=kind == CompletionKind.IN_CLASS,
             )
             detail = ""
             if status == ProgressStatus.IN_PROGRESS and column.last_step:
@@ -421,6 +445,8 @@ def progress_grid(
                     last_active_at=last_active_at,
                     activity_score=scores.get((each.pk, column.lesson_id)),
                     quiz=quiz,
+                    completion_kind=kind,
+                    taught_at=taught_at,
                     label=labels[shown],
                     detail=detail,
                 )

@@ -9,6 +9,7 @@ from . import (
     plan_views,
     progress_views,
     signin_views,
+    teach_views,
     views,
 )
 
@@ -61,6 +62,14 @@ urlpatterns = [
         "classes/<int:pk>/work/<int:assignment_pk>/parents/",
         parents_views.parents_share,
         name="parents_share",
+    ),
+    # Teach mode: a lesson presented to the class on the board
+    path("teach/lessons/<int:lesson_pk>/", teach_views.teach_choose, name="teach_choose"),
+    path("classes/<int:pk>/teach/<int:lesson_pk>/", teach_views.teach, name="teach"),
+    path(
+        "classes/<int:pk>/teach/<int:lesson_pk>/who-was-here/",
+        teach_views.teach_attendance,
+        name="teach_attendance",
     ),
     path("overdue/", progress_views.overdue, name="overdue"),
     # Lesson plans: any school staff (lessons/plans.py, teacher_portal/plan_views.py)

@@ -387,6 +387,15 @@ ROWS: tuple[Row, ...] = (
         PORTAL + "progress_export", class_page, group, assignment, lambda r: "grid", lambda r: "csv"
     ),
     per_owner(PORTAL + "parents_share", class_page, group, _shared_work),
+    # Teacher portal: teach mode (the lesson on the board, then "Who was here?")
+    route(PORTAL + "teach_choose", PORTAL_PAGE, lambda w: w.lesson.pk),
+    per_owner(PORTAL + "teach", class_page, group, lambda r: r.assignment.lessons().first().pk),
+    per_owner(
+        PORTAL + "teach_attendance",
+        class_page,
+        group,
+        lambda r: r.assignment.lessons().first().pk,
+    ),
     route(PORTAL + "overdue", PORTAL_PAGE),
     per_owner(PORTAL + "class_gains", class_page, group),
     per_owner(PORTAL + "class_gains_export", class_page, group),

@@ -497,6 +497,15 @@ ENDPOINTS: list[Endpoint] = [
         body=_nothing,
     ),
     Endpoint(
+        name="teach_attendance",
+        route="portal/classes/<int:pk>/teach/<int:lesson_pk>/who-was-here/",
+        user="teacher",
+        url=_url("teacher_portal:teach_attendance", lambda w: w.group.pk, lambda w: w.lesson.pk),
+        body=lambda w: {"present": [w.pupil.pk]},
+        numbers=("present",),
+        foreign=lambda w: {"present": [w.far_pupil.pk]},
+    ),
+    Endpoint(
         name="pupil_reset_login",
         route="portal/pupils/<int:pk>/reset-login/",
         user="teacher",

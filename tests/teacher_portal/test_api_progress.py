@@ -113,6 +113,8 @@ def test_progress_matches_the_grid_and_pages(client, token, work, group, lesson)
         "quiz_attempts": None,
         "started_at": items[0]["started_at"],
         "completed_at": None,
+        "completed_in_class": False,
+        "taught_in_class_at": None,
     }
     assert items[0]["started_at"] is not None
 

@@ -230,3 +230,19 @@ def _text_boxes(box):
         yield box
     for child in getattr(box, "children", ()):
         yield from _text_boxes(child)
+
+
+def test_teach_mode_keeps_the_plan_in_the_hidden_notes(teacher_client, group, lesson):
+    """Teaching on the board, the teacher has the plan's starter, prompts and plenary to hand
+    in the notes panel (hidden from the class) and can open the whole plan in a new window."""
+    response = teacher_client.get(reverse("teacher_portal:teach", args=[group.pk, lesson.pk]))
+    html = response.content.decode()
+    notes = html[html.index('id="teach-notes"') : html.index("</aside>")]
+    assert f'href="{plan_url(lesson)}" target="_blank"' in notes
+    for text in (
+        "Ask the class what a trusted adult is.",
+        "Who could Jas tell?",
+        "What should Jas keep?",
+        "Each pupil names one trusted adult.",
+    ):
+        assert text in notes
