@@ -319,3 +319,41 @@ def test_a_pupil_moving_up_to_11_plus_gets_a_password_with_their_cards(school, a
     sync(school, admin, data)
     isla.refresh_from_db()
     assert isla.year_group == 7 and not isla.picture_password and not isla.password_hash
+
+
+def test_teachers_follow_the_file_and_hand_picked_teachers_stay(school, admin, sam):
+    sync(school, admin, autumn())
+    kestrels = TeachingGroup.objects.get(school=school, name="Kestrels")
+    helper = factories.staff(school, StaffRole.TEACHER)  # not in the MIS file
+    kestrels.teachers.add(helper)
+    owls_only = autumn(
+        enrollments=[
+            ("c-a", "s1", "student"),
+            ("c-a", "s2", "student"),
+            ("c-b", "s3", "student"),
+            ("c-b", "t1", "teacher"),
+        ]
+    )
+    sync(school, admin, owls_only)
+    assert set(kestrels.teachers.all()) == {helper}
+    assert list(TeachingGroup.objects.get(school=school, name="Owls").teachers.all()) == [sam]
+
+
+def test_a_file_of_several_schools_must_name_this_one(school):
+    orgs = [
+        {"sourcedId": "org-x", "name": "Ashdown", "type": "school"},
+        {"sourcedId": "org-y", "name": "Birchfield", "type": "school"},
+    ]
+    with pytest.raises(OneRosterFileError, match="Ashdown, Birchfield"):
+        plan(school, autumn(orgs=orgs))
+
+
+def test_unknown_users_and_duplicate_class_titles_are_problems(school):
+    data = build_zip(
+        classes=[klass("c-a", "Kestrels"), klass("c-b", "Kestrels")],
+        users=[student("s1", "Isla", "Morgan")],
+        enrollments=[("c-a", "s1", "student"), ("c-a", "ghost", "student")],
+    )
+    problems = {(p.file, p.line): p.message for p in plan(school, data).problems}
+    assert "same title" in problems[("classes.csv", 3)]
+    assert "no user with sourcedId ghost" in problems[("enrollments.csv", 3)]
