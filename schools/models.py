@@ -314,4 +314,5 @@ class PupilCardToken(models.Model):
         return f"QR card {self.pk}"
 
 
+from .oneroster_models import MisLink, RosterUpload  # noqa: E402,F401  (OneRoster sync)
 from .sso_models import SchoolSignIn, SignInKind  # noqa: E402,F401  (staff single sign-on)

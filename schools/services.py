@@ -485,3 +485,12 @@ def pupils_bulk_create(*, school: School, pupils) -> list[Pupil]:
         for pupil, new in zip(created, pupils, strict=True)
     )
     return created
+
+
+@transaction.atomic
+def pupil_restore(*, pupil: Pupil) -> None:
+    """Bring an archived pupil back (say, a returning pupil): their login and records as before."""
+    pupil.archived_at = None
+    pupil.save(update_fields=["archived_at"])
+    pupil.user.is_active = True
+    pupil.user.save(update_fields=["is_active"])

@@ -5,6 +5,7 @@ from schools import sso_views
 from . import (
     certificate_views,
     gains_views,
+    oneroster_views,
     parents_views,
     plan_views,
     progress_views,
@@ -103,6 +104,9 @@ urlpatterns = [
     path("school/import/", views.roster_upload, name="roster_upload"),
     path("school/import/confirm/", views.roster_confirm, name="roster_confirm"),
     path("school/import/example.csv", views.roster_template, name="roster_template"),
+    path("school/oneroster/", oneroster_views.oneroster_upload, name="oneroster_upload"),
+    path("school/oneroster/check/", oneroster_views.oneroster_preview, name="oneroster_preview"),
+    path("school/oneroster/apply/", oneroster_views.oneroster_apply, name="oneroster_apply"),
     path("school/staff/", views.staff_list, name="staff_list"),
     path("school/staff/add/", views.staff_add, name="staff_add"),
     path("school/staff/<int:user_pk>/", views.staff_edit, name="staff_edit"),

@@ -440,6 +440,13 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "roster_upload", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "roster_confirm", SCHOOL_ADMIN_POST),
     route(PORTAL + "roster_template", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "oneroster_upload", SCHOOL_ADMIN_PAGE),
+    # With no upload of theirs in the session, the preview sends an admin back to the form.
+    route(
+        PORTAL + "oneroster_preview",
+        grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, REDIRECT)),
+    ),
+    route(PORTAL + "oneroster_apply", SCHOOL_ADMIN_POST),
     route(PORTAL + "staff_list", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "staff_add", SCHOOL_ADMIN_PAGE),
     per_owner(PORTAL + "staff_edit", school_record, teacher),

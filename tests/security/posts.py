@@ -225,6 +225,21 @@ def _roster_file(w: World) -> dict:
     return {"file": SimpleUploadedFile("pupils.csv", content, "text/csv")}
 
 
+def _oneroster_file(w: World) -> dict:
+    from tests.schools.oneroster_files import autumn
+
+    return {"file": SimpleUploadedFile("roster.zip", autumn(), "application/zip")}
+
+
+def _oneroster_key(w: World) -> dict:
+    """A kept upload of the world's school admin, ready to apply."""
+    from schools.oneroster.apply import upload_keep
+    from tests.schools.oneroster_files import autumn
+
+    upload = upload_keep(school=w.school, user=w.school_admin, filename="r.zip", data=autumn())
+    return {"key": upload.key}
+
+
 def _sent(w: World):
     """A file sent by the world's DSL (its token and code are known only when it is sent)."""
     if "_sent_transfer" not in w.__dict__:
@@ -604,6 +619,22 @@ ENDPOINTS: list[Endpoint] = [
         user="school_admin",
         url=_url("teacher_portal:roster_confirm"),
         body=lambda w: {"token": w.roster_token},
+    ),
+    Endpoint(
+        name="oneroster_upload",
+        route="portal/school/oneroster/",
+        user="school_admin",
+        url=_url("teacher_portal:oneroster_upload"),
+        body=_oneroster_file,
+        kind="upload",
+        upload_cap="STREAMWISE_ONEROSTER_MAX_BYTES",
+    ),
+    Endpoint(
+        name="oneroster_apply",
+        route="portal/school/oneroster/apply/",
+        user="school_admin",
+        url=_url("teacher_portal:oneroster_apply"),
+        body=_oneroster_key,
     ),
     Endpoint(
         name="staff_add",
