@@ -92,6 +92,9 @@ STREAMWISE_DEFAULTS: dict[str, Any] = {
     # Staff sign in through django-allauth; everyone lands on the page for their role.
     "LOGIN_URL": "account_login",
     "LOGIN_REDIRECT_URL": "home_for_user",
+    # The Wagtail admin signs staff in through the same page (rate limits, MFA for DSLs).
+    "WAGTAILADMIN_LOGIN_URL": "account_login",
+    "WAGTAIL_PASSWORD_RESET_ENABLED": False,
     "ACCOUNT_LOGIN_METHODS": {"email"},
     "ACCOUNT_SIGNUP_FIELDS": ["email*", "password1*", "password2*"],
     "ACCOUNT_USER_MODEL_USERNAME_FIELD": "username",

@@ -94,6 +94,7 @@ def test_context_processors_backends_tasks_and_csp():
     assert namespace["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert namespace["SECURE_CSP"]["frame-src"] == ["https://h5p.example.org"]
     assert namespace["LOGIN_REDIRECT_URL"] == "home_for_user"
+    assert namespace["WAGTAILADMIN_LOGIN_URL"] == "account_login"
 
 
 def test_a_value_the_site_chose_is_kept_and_calling_twice_changes_nothing():
