@@ -102,6 +102,12 @@ expect(
     learn.status_code == 200 and reverse("safeguarding:talk") in learn.text,
     "the pupil's page offers 'Talk to someone'",
 )
+expect(
+    learn.text.index("Hillside Primary School")
+    < learn.text.index(reverse("safeguarding:talk"))
+    < learn.text.index("Hillside Primary, School Lane"),
+    "the pupil's page has the host site's header and footer around Streamwise's own",
+)
 
 if activity.block.activity_type == "true_or_false":
     answer = {
