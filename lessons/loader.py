@@ -687,6 +687,11 @@ def _ensure_library(report: LoadReport, *, make_site_root: bool) -> LessonLibrar
     library = LessonLibraryPage.objects.first()
     if library is None:
         root = _tree_root()
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site and not make_site_root and not _is_stock_welcome_page(site.root_page):
+            # As a plugin: the library goes under the host site's own home page, so its pages
+            # have addresses on that site (/lessons/…) and the home page stays as it is.
+            root = site.root_page
         slug = LIBRARY_SLUG
         if Page.objects.child_of(root).filter(slug=slug).exists():
             slug = f"{LIBRARY_SLUG}-library"
@@ -733,7 +738,7 @@ def _site_root_update(library: LessonLibraryPage, report: LoadReport, *, force: 
     if not (force or _is_stock_welcome_page(old_root)):
         report.warnings.append(
             f"The default site's home page is “{old_root.title}”, so the lesson library was not "
-            "made the home page (use --site-root to do that)."
+            "made the home page (use --site-root to do that); it is served below that page."
         )
         return
     site.root_page = library

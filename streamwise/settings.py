@@ -9,7 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.csp import CSP
+
+from streamwise.settings_base import streamwise_csp, streamwise_settings
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -37,15 +38,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Streamwise's own apps, allauth, django-tasks-db and django-htmx are added by
+# streamwise_settings() below, exactly as on a host site.
 INSTALLED_APPS = [
-    # Streamwise
-    "streamwise",
-    "schools",
-    "lessons",
-    "quizzes",
-    "h5p",
-    "teacher_portal",
-    "safeguarding",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
@@ -60,17 +55,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    # Authentication
-    "allauth",
-    "allauth.account",
-    "allauth.mfa",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.microsoft",
-    "allauth.socialaccount.providers.google",
-    "allauth.socialaccount.providers.openid_connect",
-    # Infrastructure
-    "django_tasks_db",
-    "django_htmx",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,18 +65,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # On the H5P origin only H5P URLs exist and no cookie goes in or out.
-    "h5p.middleware.H5POriginMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "streamwise.middleware.ContentSecurityPolicyMiddleware",
-    "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    "streamwise.middleware.PupilsOutOfStaffAccountsMiddleware",
+    # streamwise_settings() adds H5P's origin guard before the sessions and Streamwise's CSP,
+    # allauth, htmx and pupil-guard middleware at the end.
 ]
 
 ROOT_URLCONF = "streamwise.urls"
@@ -109,9 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "streamwise.context_processors.streamwise",
-                "safeguarding.context_processors.email_outage",
-                "safeguarding.context_processors.safeguarding",
+                # Streamwise's own are added by streamwise_settings().
             ],
         },
     },
@@ -154,11 +132,6 @@ else:
         }
     }
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -188,45 +161,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# --- Authentication (django-allauth) -------------------------------------------------------
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home_for_user"
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "safeguarding.adapters.SafeguardingAccountAdapter"
-ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_SESSION_REMEMBER = False
-# Wrong passwords are limited per address here; per account they slow down instead of locking
-# (schools.staff_login), so nobody who knows a staff email can lock its owner out. The owner
-# can always sign in with a code sent to their email.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,30/h/ip"}
-ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Streamwise"
-
 # --- Staff single sign-on (Microsoft, Google, any OpenID Connect provider) ---------------------
-# One app registration per deployment, from the environment; a sign-in button shows only for a
-# provider configured here. Which school may use it is each school's own link (schools.sso):
-# staff accounts must already exist there, and nobody signs up through a provider.
-SOCIALACCOUNT_ADAPTER = "schools.sso.SchoolSignInAdapter"
-SOCIALACCOUNT_AUTO_SIGNUP = False
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_QUERY_EMAIL = True
-SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_PROVIDERS = {
-    # allauth's Microsoft provider, also reading the id token's tenant and methods (tid, amr).
-    "microsoft": {"provider_class": "schools.sso_microsoft.provider.SchoolMicrosoftProvider"},
-}
+# Sign-in through django-allauth and its rules (rate limits, MFA, no self sign-up) come from
+# streamwise_settings(). One app registration per deployment, from the environment; a sign-in
+# button shows only for a provider configured here. Which school may use it is each school's
+# own link (schools.sso).
+SOCIALACCOUNT_PROVIDERS = {}
 STREAMWISE_SSO_ORIGINS = []  # where a sign-in form may send the browser (CSP form-action)
 if os.environ.get("STREAMWISE_MICROSOFT_CLIENT_ID"):
     _microsoft_login = os.environ.get(
         "STREAMWISE_MICROSOFT_LOGIN_URL", "https://login.microsoftonline.com"
     )
-    SOCIALACCOUNT_PROVIDERS["microsoft"] |= {
+    SOCIALACCOUNT_PROVIDERS["microsoft"] = {
         "APPS": [
             {
                 "client_id": os.environ["STREAMWISE_MICROSOFT_CLIENT_ID"],
@@ -273,22 +219,14 @@ if os.environ.get("STREAMWISE_OIDC_PROVIDERS"):
         STREAMWISE_SSO_ORIGINS.append(f"{_url.scheme}://{_url.netloc}")
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Streamwise"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILADMIN_LOGIN_URL = "account_login"
-WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # SVG for Streamwise's own illustrations (lessons/illustrations/), imported by load_curriculum.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "txt", "vtt", "mp4", "webm"]
-
-# --- Background work ----------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get(
@@ -333,20 +271,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 STREAMWISE_H5P_ORIGIN = os.environ.get("STREAMWISE_H5P_ORIGIN", "")
-SECURE_CSP = {
-    "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
-    "media-src": [CSP.SELF],
-    "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
-    "frame-src": [STREAMWISE_H5P_ORIGIN] if STREAMWISE_H5P_ORIGIN else [CSP.NONE],
-    "frame-ancestors": [CSP.NONE],
-    "form-action": [CSP.SELF, *STREAMWISE_SSO_ORIGINS],
-    "base-uri": [CSP.NONE],
-    "object-src": [CSP.NONE],
-}
+
+# Everything Streamwise adds to a Wagtail site: apps, middleware, context processors, the allauth
+# backend and settings, TASKS (django-tasks-db) and the content security policy (SECURE_CSP).
+SECURE_CSP = streamwise_csp(STREAMWISE_H5P_ORIGIN, STREAMWISE_SSO_ORIGINS)
+streamwise_settings(globals())
 
 # Media (images, documents, H5P packages) in S3 or an S3-compatible store, for sites served by
 # several machines: `pip install "streamwise[s3]"` and set AWS_STORAGE_BUCKET_NAME. boto3 reads

@@ -136,6 +136,9 @@ def test_a_home_page_someone_built_is_only_replaced_when_asked(db, curriculum_di
     report = curriculum_load(directory=curriculum_dir)
     assert Site.objects.get(is_default_site=True).root_page_id == own_home.pk
     assert "--site-root" in report.warnings[0]
+    # …and the library is served below it, so its lessons have addresses on that site.
+    library = LessonLibraryPage.objects.get()
+    assert library.get_parent().pk == own_home.pk and library.get_url()
 
     curriculum_load(directory=curriculum_dir, make_site_root=True)
     assert Site.objects.get(is_default_site=True).root_page_id == LessonLibraryPage.objects.get().pk
