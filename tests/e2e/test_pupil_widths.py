@@ -72,6 +72,11 @@ def test_every_pupil_page_fits_phones_and_tablets(page, assert_accessible, infan
     page.get_by_role("link", name="Talk to someone").click()
     page.get_by_role("heading", name="Talk to someone").wait_for()
     check_widths(page, assert_accessible, "talk to someone")
+    page.get_by_text("Worried", exact=True).click()
+    page.get_by_text("Someone I talk to online", exact=True).click()
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_role("heading", name="Thank you for telling us").wait_for()
+    check_widths(page, assert_accessible, "talk to someone: sent")
 
 
 def test_every_activity_type_fits_phones_and_tablets(
