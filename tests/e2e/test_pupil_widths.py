@@ -35,6 +35,19 @@ def check_widths(page, assert_accessible, what):
             assert_accessible(page, context=f"{what} at {width} px")
 
 
+def check_every_step(page, assert_accessible, what):
+    """Checks each step of the open lesson, pressing Next until the last step."""
+    number = 1
+    while True:
+        check_widths(page, assert_accessible, f"{what} {number}")
+        next_button = page.get_by_role("button", name="Next", exact=True)
+        if not next_button.count():
+            return
+        next_button.click()
+        page.wait_for_load_state("load")
+        number += 1
+
+
 def test_every_pupil_page_fits_phones_and_tablets(page, assert_accessible, infant):
     group, credentials = infant
     page.goto("/login/pupil/")
@@ -52,15 +65,7 @@ def test_every_pupil_page_fits_phones_and_tablets(page, assert_accessible, infan
     page.get_by_role("link", name="Start: Ask first").click()
     check_widths(page, assert_accessible, "lesson introduction")
     page.get_by_role("button", name="Start the lesson").click()
-    number = 1
-    while True:
-        check_widths(page, assert_accessible, f"lesson step {number}")
-        next_button = page.get_by_role("button", name="Next", exact=True)
-        if not next_button.count():
-            break
-        next_button.click()
-        page.wait_for_load_state("load")
-        number += 1
+    check_every_step(page, assert_accessible, "lesson step")
 
     page.get_by_role("link", name="Take the quiz").first.click()
     check_widths(page, assert_accessible, "quiz start")
@@ -91,12 +96,4 @@ def test_every_activity_type_fits_phones_and_tablets(
     )
     page.get_by_role("link", name="Start: Every activity").click()
     page.get_by_role("button", name="Start the lesson").click()
-    number = 1
-    while True:
-        check_widths(page, assert_accessible, f"8-10 lesson step {number}")
-        next_button = page.get_by_role("button", name="Next", exact=True)
-        if not next_button.count():
-            break
-        next_button.click()
-        page.wait_for_load_state("load")
-        number += 1
+    check_every_step(page, assert_accessible, "8-10 lesson step")
