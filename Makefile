@@ -48,6 +48,7 @@ install-test: install
 demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py createcachetable
+	$(DEMO_ENV) $(PY) manage.py h5p_move_files
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Serving Streamwise on http://$(HOST):$(PORT) (Ctrl-C stops the site and the task worker)."
