@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from lessons.loader import curriculum_load
 from lessons.models import LessonPage
 from schools.demo import DEMO_PASSWORD, load_demo_school
+from tests.e2e.conftest import AXE_JS, WCAG_TAGS
 from tests.lessons.conftest import FIXTURE_CURRICULUM
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -94,3 +95,20 @@ def test_an_edit_is_previewed_submitted_approved_and_live(
         expect(moderator.get_by_text(NEW_INTRO)).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_lesson_edit_form_passes_axe(page, login_staff, demo_lessons):
+    lesson = LessonPage.objects.get(slug="every-activity")
+    login_staff(page, EDITOR, DEMO_PASSWORD)
+    open_editor(page, lesson)
+    page.evaluate(AXE_JS.read_text())
+    result = page.evaluate(
+        """async (tags) => await axe.run(
+            // Wagtail's own minimap (the outline beside the form) is a scrollable list that is
+            // not focusable itself; its links are. It is Wagtail's widget, not ours to change.
+            {exclude: [[".w-minimap__list"]]},
+            {runOnly: {type: "tag", values: tags}})""",
+        WCAG_TAGS,
+    )
+    problems = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in result["violations"]]
+    assert not problems, problems
