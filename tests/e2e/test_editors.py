@@ -112,3 +112,20 @@ def test_the_lesson_edit_form_passes_axe(page, login_staff, demo_lessons):
     )
     problems = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in result["violations"]]
     assert not problems, problems
+
+
+def test_a_teacher_at_admin_gets_a_clear_page_with_a_way_home(
+    page, login_staff, assert_accessible, demo_lessons
+):
+    login_staff(page, "teacher@oakfield.example", DEMO_PASSWORD)
+    response = page.goto("/admin/")
+    assert response.status == 403
+    expect(
+        page.get_by_role("heading", name="The editing area isn't for your account")
+    ).to_be_visible()
+    for size in ({"width": 390, "height": 844}, DESKTOP):
+        page.set_viewport_size(size)
+        assert_accessible(page, context=f"/admin/ for a teacher ({size['width']} wide)")
+    page.get_by_role("link", name="Go to your home page").click()
+    expect(page).not_to_have_url("**/admin/**")
+    assert "/admin/" not in page.url
