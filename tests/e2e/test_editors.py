@@ -102,16 +102,20 @@ def test_the_lesson_edit_form_passes_axe(page, login_staff, demo_lessons):
     login_staff(page, EDITOR, DEMO_PASSWORD)
     open_editor(page, lesson)
     page.evaluate(AXE_JS.read_text())
-    result = page.evaluate(
-        """async (tags) => await axe.run(
-            // Wagtail's own minimap (the outline beside the form) is a scrollable list that is
-            // not focusable itself; its links are. It is Wagtail's widget, not ours to change.
-            {exclude: [[".w-minimap__list"]]},
-            {runOnly: {type: "tag", values: tags}})""",
-        WCAG_TAGS,
-    )
-    problems = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in result["violations"]]
-    assert not problems, problems
+    tabs = page.get_by_role("tab").all()
+    assert len(tabs) >= 2
+    for tab in tabs:  # the lesson's content, its plan, promote, settings
+        tab.click()
+        result = page.evaluate(
+            """async (tags) => await axe.run(
+                // Wagtail's own minimap (the outline beside the form) is a scrollable list that
+                // is not focusable itself; its links are. It is Wagtail's, not ours to change.
+                {exclude: [[".w-minimap__list"]]},
+                {runOnly: {type: "tag", values: tags}})""",
+            WCAG_TAGS,
+        )
+        problems = [(v["id"], [n["target"] for n in v["nodes"][:5]]) for v in result["violations"]]
+        assert not problems, (tab.inner_text(), problems)
 
 
 def test_a_teacher_at_admin_gets_a_clear_page_with_a_way_home(
