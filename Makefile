@@ -50,6 +50,7 @@ install-test: install
 demo: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py createcachetable
+	$(DEMO_ENV) $(PY) manage.py h5p_move_files
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py make_narration || echo "No narration audio (espeak-ng missing?): read-aloud uses the device's voice."
 	@echo ""

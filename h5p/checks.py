@@ -41,6 +41,34 @@ def check_h5p_origin_is_set(app_configs, **kwargs):
     ]
 
 
+def _storage_messages():
+    """H5P files must not be reachable on the site origin, e.g. under MEDIA_ROOT at /media/."""
+    alias = conf.storage_alias()
+    config = (getattr(settings, "STORAGES", None) or {}).get(alias)
+    if config is None:
+        return [Error(f"STORAGES has no {alias!r} entry for H5P files.", id="h5p.E006")]
+    backend = config.get("BACKEND", "")
+    location = (config.get("OPTIONS") or {}).get("location")
+    if backend.endswith("FileSystemStorage") and location is None:
+        location = settings.MEDIA_ROOT
+    media_root = getattr(settings, "MEDIA_ROOT", "")
+    if location is not None and media_root:
+        from pathlib import Path
+
+        inside = Path(location).resolve().is_relative_to(Path(media_root).resolve())
+        if inside:
+            return [
+                Warning(
+                    "H5P files are stored under MEDIA_ROOT, so they also answer on the site's own "
+                    "origin at MEDIA_URL.",
+                    hint="Add a private STORAGES['h5p'] entry (h5p.storage.PrivateH5PStorage "
+                    "with a location outside MEDIA_ROOT), then run manage.py h5p_move_files.",
+                    id="h5p.W006",
+                )
+            ]
+    return []
+
+
 @register()
 def check_h5p_settings(app_configs, **kwargs):
     messages = []
@@ -57,6 +85,7 @@ def check_h5p_settings(app_configs, **kwargs):
             )
         )
 
+    messages += _storage_messages()
     origin = conf.h5p_origin()
     if not origin:
         return messages

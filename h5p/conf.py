@@ -35,8 +35,13 @@ def site_origin() -> str:
 
 
 def storage_alias() -> str:
-    """Which entry of ``STORAGES`` holds libraries and content (an S3 bucket in production)."""
-    return getattr(settings, "STREAMWISE_H5P_STORAGE", "default")
+    """Which entry of ``STORAGES`` holds libraries and content: ``"h5p"`` when the site defines
+    it (a private folder or bucket that no URL serves), else ``"default"``.
+
+    The storage must not be public: its files are answered by the H5P origin's views only.
+    """
+    fallback = "h5p" if "h5p" in getattr(settings, "STORAGES", {}) else "default"
+    return getattr(settings, "STREAMWISE_H5P_STORAGE", fallback)
 
 
 def storage_prefix() -> str:

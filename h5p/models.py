@@ -1,8 +1,8 @@
 """H5P libraries (trusted code), content (uploaded packages) and the xAPI statements pupils send.
 
-Files live in the storage named by ``STREAMWISE_H5P_STORAGE`` (``STORAGES["default"]`` unless
-set), under a fresh folder per upload; the models keep a manifest of what was stored, and only
-files in a manifest are ever served.
+Files live in the storage named by ``STREAMWISE_H5P_STORAGE`` (``STORAGES["h5p"]``, a private
+folder outside the public media root, unless set), under a fresh folder per upload; the models
+keep a manifest of what was stored, and only files in a manifest are ever served.
 """
 
 from __future__ import annotations

@@ -14,7 +14,11 @@ from wagtail import hooks
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.models import Page
 
+from .admin_labels import label_stream_fields
 from .models import LessonProgress
+
+# Every form field of our blocks has an accessible name in the admin (see admin_labels).
+label_stream_fields()
 
 
 def _pages_with_progress(pages) -> list[Page]:

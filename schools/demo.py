@@ -13,9 +13,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
+from .demo_editors import editorial_groups, moderation_workflow
 from .hashers import pupil_password_check, pupil_password_make
 from .models import Pupil, School, StaffRole, TeachingGroup
 from .services import pupil_create, staff_role_grant
@@ -92,9 +92,16 @@ def load_demo_school() -> DemoLogins:
         label = " + ".join(str(StaffRole(role).label) for role in roles)
         logins.staff.append((label, email, DEMO_PASSWORD))
 
+    # The content team: the editor changes lessons and submits them; the moderator approves
+    # (and can publish directly). Both work in /admin/.
+    groups = editorial_groups()
+    moderation_workflow(groups["Moderators"])
     editor = _staff_user(f"editor@{DEMO_DOMAIN}", "Eve", "Lewis")
-    editor.groups.add(Group.objects.get(name="Editors"))
-    logins.staff.append(("Content editor", editor.email, DEMO_PASSWORD))
+    editor.groups.add(groups["Editors"])
+    logins.staff.append(("Content editor (/admin/)", editor.email, DEMO_PASSWORD))
+    moderator = _staff_user(f"moderator@{DEMO_DOMAIN}", "Mo", "Clarke")
+    moderator.groups.add(groups["Moderators"])
+    logins.staff.append(("Moderator: approves, publishes", moderator.email, DEMO_PASSWORD))
 
     logins.recovery_codes = _ensure_mfa(users["dsl"])
     _ensure_mfa(users["deputy"])

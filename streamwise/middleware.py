@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.middleware.csp import ContentSecurityPolicyMiddleware as DjangoCSPMiddleware
+from django.utils.csp import CSP
 from django.utils.deprecation import MiddlewareMixin
 
 from schools.permissions import get_pupil
@@ -17,7 +19,17 @@ class ContentSecurityPolicyMiddleware(DjangoCSPMiddleware):
     def process_response(self, request, response):
         if request.path.startswith(self.exempt_prefixes):
             return response
+        if self.is_admin_preview(request) and not hasattr(response, "_csp_config"):
+            # The page editor's preview panel frames this page from the admin, on this origin:
+            # the strict policy, except that the site's own pages may frame it.
+            response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
         return super().process_response(request, response)
+
+    @staticmethod
+    def is_admin_preview(request) -> bool:
+        """Wagtail renders a preview by passing a dummy request for the page's own URL through
+        the middleware (``make_preview_request``); only the admin's preview views make one."""
+        return getattr(request, "is_dummy", False) and getattr(request, "is_preview", False)
 
 
 class PupilsOutOfStaffAccountsMiddleware(MiddlewareMixin):

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in people who may not use the Wagtail admin get a "not for you" page there.
+    "streamwise.admin_access.AdminNotForYouMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # streamwise_settings() adds H5P's origin guard before the sessions and Streamwise's CSP,
@@ -160,6 +162,15 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# H5P libraries and uploaded packages: a private folder outside MEDIA_ROOT that only the H5P
+# origin's views read (never /media/ on the site origin). `manage.py h5p_move_files` moves files
+# kept under MEDIA_ROOT by older versions.
+STREAMWISE_H5P_FILES_DIR = os.environ.get("STREAMWISE_H5P_FILES_DIR", str(VAR_DIR / "h5p-files"))
+STORAGES["h5p"] = {
+    "BACKEND": "h5p.storage.PrivateH5PStorage",
+    "OPTIONS": {"location": STREAMWISE_H5P_FILES_DIR},
+}
+STREAMWISE_H5P_STORAGE = "h5p"
 
 # --- Staff single sign-on (Microsoft, Google, any OpenID Connect provider) ---------------------
 # Sign-in through django-allauth and its rules (rate limits, MFA, no self sign-up) come from
@@ -285,6 +296,8 @@ streamwise_settings(globals())
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # H5P files in the same private bucket: read by the H5P origin's views, never linked.
+    STORAGES["h5p"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
     AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
     AWS_DEFAULT_ACL = None

@@ -25,6 +25,7 @@ WHITENOISE_USE_FINDERS = True
 STORAGES["default"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.InMemoryStorage",
 }
+STORAGES["h5p"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}  # noqa: F405
 
 # A file-backed SQLite test database (one per test process) so that a real `db_worker`
 # subprocess can share it with the test; PostgreSQL tests use pytest-django's test database.

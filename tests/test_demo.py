@@ -27,7 +27,7 @@ def test_seed_demo_is_idempotent_and_complete(db, capsys):
     bands = {group.age_band for group in TeachingGroup.objects.all()}
     assert len(bands) >= 2
     assert all(group.pupils.count() >= 8 for group in TeachingGroup.objects.all())
-    for role in ("teacher", "dsl", "deputy", "admin", "editor"):
+    for role in ("teacher", "dsl", "deputy", "admin", "editor", "moderator"):
         assert f"{role}@oakfield.example" in out
     assert "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" in out
     for group in TeachingGroup.objects.all():

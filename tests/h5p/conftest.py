@@ -20,6 +20,7 @@ def h5p_settings(settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        "h5p": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     }
     return settings
 

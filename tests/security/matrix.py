@@ -127,6 +127,7 @@ PUBLIC = everyone(OK)
 PUPIL_PAGE = grid(FORBIDDEN, (ANONYMOUS, PUPIL_LOGIN), (PUPILS, OK))
 PORTAL_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (PORTAL_USERS, OK))
 PORTAL_POST = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (PORTAL_USERS, NOT_ALLOWED))
+ADMIN_ONLY = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.CONTENT_EDITOR, OK))  # the Wagtail admin
 SCHOOL_ADMIN_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, OK))
 SCHOOL_ADMIN_POST = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, NOT_ALLOWED))
 STAFF_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (STAFF, OK))
@@ -640,21 +641,25 @@ ROWS: tuple[Row, ...] = (
             grid(NOT_ALLOWED, (ANONYMOUS, PUPIL_LOGIN)),
         ),
     ),
-    # Third-party URLs, on a sample: the Wagtail admin is for content editors only
+    # Third-party URLs, on a sample: the Wagtail admin is for content editors only; anyone
+    # else signed in gets "the editing area isn't for your account" (403), not a login loop
     sample(
         "admin/",
-        fixed("/admin/", grid(LOGIN, (R.CONTENT_EDITOR, OK))),
-        fixed("/admin/pages/", grid(LOGIN, (R.CONTENT_EDITOR, OK))),
+        fixed("/admin/", ADMIN_ONLY),
+        fixed("/admin/pages/", ADMIN_ONLY),
         Case(
             "edit the library page",
             lambda w: reverse("wagtailadmin_pages:edit", args=[w.library.pk]),
-            grid(LOGIN, (R.CONTENT_EDITOR, OK)),
+            ADMIN_ONLY,
         ),
-        fixed("/admin/snippets/quizzes/quiz/", grid(LOGIN, (R.CONTENT_EDITOR, OK))),
-        fixed("/admin/snippets/h5p/h5pcontent/", grid(LOGIN, (R.CONTENT_EDITOR, OK))),
+        fixed("/admin/snippets/quizzes/quiz/", ADMIN_ONLY),
+        fixed("/admin/snippets/h5p/h5pcontent/", ADMIN_ONLY),
         # Editors do not manage people or install H5P libraries: back to the dashboard
-        fixed("/admin/users/", grid(LOGIN, (R.CONTENT_EDITOR, REDIRECT))),
-        fixed("/admin/h5p_libraries/", grid(LOGIN, (R.CONTENT_EDITOR, REDIRECT))),
+        fixed("/admin/users/", grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.CONTENT_EDITOR, REDIRECT))),
+        fixed(
+            "/admin/h5p_libraries/",
+            grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.CONTENT_EDITOR, REDIRECT)),
+        ),
     ),
     # Staff accounts (allauth): a pupil has no email address or password of their own to manage
     sample(
