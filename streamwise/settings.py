@@ -69,8 +69,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Signed-in people who may not use the Wagtail admin get a "not for you" page there.
-    "streamwise.admin_access.AdminNotForYouMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # streamwise_settings() adds H5P's origin guard before the sessions and Streamwise's CSP,

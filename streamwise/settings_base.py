@@ -71,6 +71,8 @@ STREAMWISE_MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "streamwise.middleware.PupilsOutOfStaffAccountsMiddleware",
+    # Signed-in people who may not use the Wagtail admin get a "not for you" page there.
+    "streamwise.admin_access.AdminNotForYouMiddleware",
 ]
 
 STREAMWISE_CONTEXT_PROCESSORS = [
