@@ -9,6 +9,7 @@ submit applies once.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -63,7 +64,13 @@ def upload_keep(*, school: School, user, filename: str, data: bytes) -> RosterUp
     )
 
 
+# What secrets.token_urlsafe(32) makes: 43 characters of the URL-safe alphabet.
+UPLOAD_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
 def upload_get(*, school: School, user, key: str) -> RosterUpload:
+    if not UPLOAD_KEY.fullmatch(key or ""):  # a made-up key (even with a NUL byte) is just gone
+        raise UploadGone
     upload = (
         RosterUpload.objects.filter(school=school, uploaded_by=user, key=key).defer("data").first()
     )

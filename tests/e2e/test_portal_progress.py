@@ -87,7 +87,7 @@ def test_teacher_sets_work_and_follows_a_pupils_progress(
     # The teacher sees it in the grid.
     login_staff(page, teacher.email, PASSWORD)
     page.get_by_role("link", name="Kestrels").click()
-    page.get_by_role("link", name="Test module 8-10").click()
+    page.get_by_role("link", name="Test module 8-10", exact=True).click()
     grid = page.locator("#progress-grid")
     isla_row = grid.get_by_role("row", name=re.compile("^Isla"))
     expect(isla_row.get_by_role("cell", name=re.compile("Completed"))).to_be_visible()
@@ -135,7 +135,7 @@ def test_teacher_sets_work_and_follows_a_pupils_progress(
     assert_accessible(page, context="pupil drill-down")
 
     # The charts, drawn by Chart.js, with the same numbers in tables.
-    page.get_by_role("link", name="Test module 8-10").click()
+    page.get_by_role("link", name="Test module 8-10", exact=True).click()
     page.get_by_role("link", name="Charts").click()
     expect(page.locator("canvas[data-chart='perLesson']")).to_be_visible()
     expect(page.locator("canvas[data-chart='overTime']")).to_be_visible()

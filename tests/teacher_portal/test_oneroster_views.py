@@ -115,3 +115,13 @@ def test_a_clash_found_only_when_applying_changes_nothing(admin_client, school, 
     assert "nothing was changed" in response.text
     assert not Pupil.objects.filter(school=school).exists()
     assert not TeachingGroup.objects.filter(school=school).exists()
+
+
+def test_a_made_up_upload_key_is_gone_not_an_error(school, school_admin):
+    """A key that was never issued (even one with a NUL byte, which PostgreSQL refuses in a
+    text field) is treated as an upload that has gone, never a server error."""
+    from schools.oneroster.apply import UploadGone, upload_get
+
+    for key in ("", "short", "x" * 43 + "\x00", "../../etc/passwd" + "a" * 30):
+        with pytest.raises(UploadGone):
+            upload_get(school=school, user=school_admin, key=key)
