@@ -27,3 +27,19 @@ def test_every_other_page_may_not_be_framed():
     request.is_dummy = True  # a dummy request that is not a preview (e.g. a routing check)
     request.is_preview = False
     assert "frame-ancestors 'none'" in policy(request)
+
+
+def test_a_preview_leaves_the_editors_messages_alone(rf):
+    """The preview panel renders pages in the editor's session; if our layout showed messages
+    there it would use up the admin's own ("submitted for moderation", …)."""
+    from django.template.loader import render_to_string
+
+    request = rf.get("/")
+    shown = render_to_string(
+        "streamwise/includes/messages.html", {"messages": ["Submitted"], "request": request}
+    )
+    request.is_preview = True
+    previewed = render_to_string(
+        "streamwise/includes/messages.html", {"messages": ["Submitted"], "request": request}
+    )
+    assert "Submitted" in shown and "Submitted" not in previewed
