@@ -28,6 +28,7 @@ from schools.wonde.services import (
     PreviewGone,
     connection_remove,
     connection_save,
+    nightly_ensure,
     preview_apply,
     preview_get,
     preview_plan,
@@ -91,6 +92,7 @@ def _status_context(school) -> dict:
 @require_http_methods(["GET", "POST"])
 @never_cache
 def wonde_home(request, *, school):
+    nightly_ensure(school=school)
     connection = WondeConnection.objects.filter(school=school).first()
     form = WondeConnectForm(
         request.POST or None,

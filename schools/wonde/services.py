@@ -281,6 +281,20 @@ def nightly_schedule(*, connection: WondeConnection) -> None:
     )
 
 
+def nightly_ensure(*, school: School) -> None:
+    """Schedule the nightly sync again if its task was lost (its time passed over an hour ago
+    with no sync since): a chain that broke mends itself when the admin opens the page."""
+    overdue = timezone.now() - timedelta(hours=1)
+    with transaction.atomic():
+        connection = (
+            WondeConnection.objects.select_for_update()
+            .filter(school=school, approved_at__isnull=False, next_sync_at__lt=overdue)
+            .first()
+        )
+        if connection is not None:
+            nightly_schedule(connection=connection)
+
+
 def nightly_run(*, connection_id: int, key: str) -> str:
     """Tonight's sync: "queued", or "skipped" for a task the connection no longer expects."""
     with transaction.atomic():

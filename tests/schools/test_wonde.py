@@ -369,6 +369,22 @@ def test_the_nightly_task_runs_once_and_schedules_the_next(school, admin, wonde_
     assert nightly_run(connection_id=connection.pk, key=key) == "skipped"  # ran already
 
 
+def test_a_lost_nightly_task_is_scheduled_again(school, admin, wonde_server):
+    from schools.wonde.services import nightly_ensure
+
+    connect_and_apply(school, admin, wonde_server)
+    DBTaskResult.objects.all().delete()  # the chain broke
+    WondeConnection.objects.filter(school=school).update(
+        next_sync_at=timezone.now() - timedelta(days=1)
+    )
+    nightly_ensure(school=school)
+    connection = WondeConnection.objects.get(school=school)
+    assert connection.next_sync_at > timezone.now()
+    assert DBTaskResult.objects.get().args_kwargs["kwargs"]["key"] == connection.schedule_key
+    nightly_ensure(school=school)  # on time now: nothing more
+    assert DBTaskResult.objects.count() == 1
+
+
 def test_next_night_is_tonight_or_tomorrow_at_the_sync_hour(school, admin, wonde_server):
     connect_and_apply(school, admin, wonde_server)
     connection = WondeConnection.objects.get(school=school)
