@@ -186,7 +186,9 @@ def wonde_preview(request, pk, *, school):
     except OneRosterFileError as error:
         messages.error(request, str(error))
         return redirect("teacher_portal:wonde_home")
-    for problem in plan.problems:
+    for problem in plan.problems:  # the planner names OneRoster files: say which Wonde list
+        for filename, label in TABLE_LABELS.items():
+            problem.message = problem.message.replace(filename, str(label))
         problem.file = TABLE_LABELS.get(problem.file, problem.file)
     return render(
         request,

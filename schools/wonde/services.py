@@ -111,6 +111,10 @@ def sync_request(*, school: School, user=None, trigger: str | None = None) -> Wo
         WondeSync.objects.filter(school=school, status=Status.PREVIEW).update(
             status=Status.SUPERSEDED, data={}
         )
+        # Previews nobody applied (any school's) don't keep pupils' names for longer than needed.
+        WondeSync.objects.filter(
+            status=Status.PREVIEW, created_at__lt=timezone.now() - PREVIEW_KEEP
+        ).update(status=Status.SUPERSEDED, data={})
         if trigger is None:
             trigger = Trigger.FIRST if connection.approved_at is None else Trigger.MANUAL
         sync = WondeSync.objects.create(school=school, trigger=trigger, requested_by=user)
@@ -200,7 +204,8 @@ def _run(sync: WondeSync) -> str:
         return "preview"
     try:
         with transaction.atomic():
-            WondeConnection.objects.select_for_update().filter(pk=connection.pk).first()
+            if not WondeConnection.objects.select_for_update().filter(pk=connection.pk).exists():
+                return _fail(sync.pk, _("Wonde was disconnected before the sync finished."))
             plan = _plan(connection=connection, data=data)
             plan_apply(school=connection.school, plan=plan, source=SOURCE)
             _finish(sync.pk, status=Status.APPLIED, summary=_summary(plan))

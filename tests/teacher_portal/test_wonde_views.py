@@ -99,3 +99,18 @@ def test_disconnect(admin_client, school):
 @pytest.mark.parametrize("url", [HOME, STATUS])
 def test_teachers_cannot_see_the_wonde_pages(teacher_client, url):
     assert teacher_client.get(url).status_code == 403
+
+
+def test_problems_name_wonde_lists_not_files(admin_client, school, wonde_server, run_tasks):
+    wonde_server.school.student("S099", "Noor", "Ali", 4)  # in no class
+    wonde_server.school.student("S098", "=cmd", "Evil", 4)
+    wonde_server.school.classes["C001"]["students"].append("S098")
+    connect(admin_client, wonde_server)
+    run_tasks()
+    sync = WondeSync.objects.get(school=school)
+    preview = admin_client.get(reverse("teacher_portal:wonde_preview", args=[sync.pk]))
+    assert "2 rows have problems" in preview.text
+    assert "Noor A" in preview.text and "Wonde pupils and staff" in preview.text
+    assert "Wonde class lists" in preview.text  # "isn't in any of your classes in …"
+    assert ".csv" not in preview.text
+    assert "spreadsheets run as a formula" in preview.text
