@@ -32,6 +32,9 @@ def log_row(page, index=0):
 def test_admin_connects_wonde_checks_the_first_sync_then_nightly_syncs_run(
     page, assert_accessible, login_staff, school, wonde_server, worker
 ):
+    # The worker process starts alongside the first page load; on a busy machine that page can
+    # take longer than the usual 10 s.
+    page.set_default_navigation_timeout(30_000)
     admin = factories.staff(school, StaffRole.SCHOOL_ADMIN)
     sam = factories.staff(school, StaffRole.TEACHER, email="sam.reed@oakfield.example")
 
