@@ -316,3 +316,4 @@ class PupilCardToken(models.Model):
 
 from .oneroster_models import MisLink, RosterUpload  # noqa: E402,F401  (OneRoster sync)
 from .sso_models import SchoolSignIn, SignInKind  # noqa: E402,F401  (staff single sign-on)
+from .wonde_models import WondeConnection, WondeSync  # noqa: E402,F401  (Wonde sync)

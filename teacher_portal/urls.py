@@ -12,6 +12,7 @@ from . import (
     signin_views,
     teach_views,
     views,
+    wonde_views,
 )
 
 app_name = "teacher_portal"
@@ -107,6 +108,12 @@ urlpatterns = [
     path("school/oneroster/", oneroster_views.oneroster_upload, name="oneroster_upload"),
     path("school/oneroster/check/", oneroster_views.oneroster_preview, name="oneroster_preview"),
     path("school/oneroster/apply/", oneroster_views.oneroster_apply, name="oneroster_apply"),
+    path("school/wonde/", wonde_views.wonde_home, name="wonde_home"),
+    path("school/wonde/status/", wonde_views.wonde_status, name="wonde_status"),
+    path("school/wonde/sync/", wonde_views.wonde_sync_now, name="wonde_sync_now"),
+    path("school/wonde/check/<int:pk>/", wonde_views.wonde_preview, name="wonde_preview"),
+    path("school/wonde/apply/", wonde_views.wonde_apply, name="wonde_apply"),
+    path("school/wonde/disconnect/", wonde_views.wonde_disconnect, name="wonde_disconnect"),
     path("school/staff/", views.staff_list, name="staff_list"),
     path("school/staff/add/", views.staff_add, name="staff_add"),
     path("school/staff/<int:user_pk>/", views.staff_edit, name="staff_edit"),

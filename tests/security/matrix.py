@@ -328,6 +328,13 @@ def _attachment_url(owner: Owner) -> UrlBuilder:
     return url
 
 
+def _wonde_preview(records: SchoolRecords) -> int:
+    """A first Wonde sync of the records' school, waiting for its admin to check it."""
+    from tests.wonde_server.records import wonde_preview_sync
+
+    return wonde_preview_sync(records.group.school).pk
+
+
 def _with_parent_pack(world: World) -> str:
     """The world's 8–10 module, with its parent and carer pack loaded (the fixture file)."""
     from lessons.parents import parent_packs_load
@@ -448,6 +455,12 @@ ROWS: tuple[Row, ...] = (
         grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, REDIRECT)),
     ),
     route(PORTAL + "oneroster_apply", SCHOOL_ADMIN_POST),
+    route(PORTAL + "wonde_home", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "wonde_status", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "wonde_sync_now", SCHOOL_ADMIN_POST),
+    per_owner(PORTAL + "wonde_preview", school_record, _wonde_preview),
+    route(PORTAL + "wonde_apply", SCHOOL_ADMIN_POST),
+    route(PORTAL + "wonde_disconnect", SCHOOL_ADMIN_POST),
     route(PORTAL + "staff_list", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "staff_add", SCHOOL_ADMIN_PAGE),
     per_owner(PORTAL + "staff_edit", school_record, teacher),

@@ -240,6 +240,29 @@ def _oneroster_key(w: World) -> dict:
     return {"key": upload.key}
 
 
+def _wonde_connect(w: World) -> dict:
+    return {"token": "wonde-test-token-0123456789abcdef", "wonde_school_id": "A1930499544"}
+
+
+def _wonde_connected(w: World) -> dict:
+    from tests.wonde_server.records import wonde_connection
+
+    wonde_connection(w.school)
+    return {}
+
+
+def _wonde_preview(w: World) -> dict:
+    from tests.wonde_server.records import wonde_preview_sync
+
+    return {"sync": wonde_preview_sync(w.school).pk}
+
+
+def _wonde_preview_other_school(w: World) -> dict:
+    from tests.wonde_server.records import wonde_preview_sync
+
+    return {"sync": wonde_preview_sync(w.other_school).pk}
+
+
 def _sent(w: World):
     """A file sent by the world's DSL (its token and code are known only when it is sent)."""
     if "_sent_transfer" not in w.__dict__:
@@ -635,6 +658,36 @@ ENDPOINTS: list[Endpoint] = [
         user="school_admin",
         url=_url("teacher_portal:oneroster_apply"),
         body=_oneroster_key,
+    ),
+    Endpoint(
+        name="wonde_home",
+        route="portal/school/wonde/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_home"),
+        body=_wonde_connect,
+    ),
+    Endpoint(
+        name="wonde_sync_now",
+        route="portal/school/wonde/sync/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_sync_now"),
+        body=_wonde_connected,
+    ),
+    Endpoint(
+        name="wonde_apply",
+        route="portal/school/wonde/apply/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_apply"),
+        body=_wonde_preview,
+        foreign=_wonde_preview_other_school,
+        numbers=("sync",),
+    ),
+    Endpoint(
+        name="wonde_disconnect",
+        route="portal/school/wonde/disconnect/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_disconnect"),
+        body=_wonde_connected,
     ),
     Endpoint(
         name="staff_add",
