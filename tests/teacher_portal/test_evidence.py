@@ -28,7 +28,12 @@ from tests.lessons.conftest import FIXTURE_CURRICULUM
 pytestmark = pytest.mark.django_db
 
 # Distinctive words that must never reach the page or the PDF.
-PUPIL_NAMES = ["Perpetua Quillfeather", "Barnaby Wolfhart", "Ottoline Grimsdyke", "Cosmo Vantablack"]
+PUPIL_NAMES = [
+    "Perpetua Quillfeather",
+    "Barnaby Wolfhart",
+    "Ottoline Grimsdyke",
+    "Cosmo Vantablack",
+]
 SECRETS = [
     "glimmerfang canal",  # what happened
     "behind the marzipan shed",  # where
