@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import LessonPage, ModulePage
@@ -354,8 +355,6 @@ class OnlineSafetyReviewForm(PortalForm):
     )
 
     def clean_reviewed_on(self):
-        from django.utils import timezone
-
         reviewed_on = self.cleaned_data["reviewed_on"]
         if reviewed_on > timezone.localdate():
             raise forms.ValidationError(
