@@ -13,6 +13,8 @@ def _staff_nav(request):
         items.append((_("Classes"), "teacher_portal:home"))
     if has_role(user, StaffRole.SCHOOL_ADMIN):
         items.append((_("School"), "teacher_portal:school_classes"))
+    if has_role(user, StaffRole.SCHOOL_ADMIN, StaffRole.DSL, StaffRole.DEPUTY_DSL):
+        items.append((_("Evidence"), "teacher_portal:evidence"))
     if is_staff_member(user):
         items.append((_("Lesson plans"), "teacher_portal:plans"))
     if is_safeguarding_lead(user):

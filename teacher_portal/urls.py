@@ -4,6 +4,7 @@ from schools import sso_views
 
 from . import (
     certificate_views,
+    evidence_views,
     gains_views,
     oneroster_views,
     parents_views,
@@ -92,6 +93,10 @@ urlpatterns = [
     path("school/overview/", progress_views.school_overview_view, name="school_overview"),
     path("school/gains/", gains_views.school_gains, name="school_gains"),
     path("school/gains.csv", gains_views.school_gains_export, name="school_gains_export"),
+    # Inspection and governor evidence: school admins, DSLs and deputies
+    path("evidence/", evidence_views.evidence, name="evidence"),
+    path("evidence/pdf/", evidence_views.evidence_pdf, name="evidence_pdf"),
+    path("evidence/reviews/add/", evidence_views.review_add, name="evidence_review_add"),
     path("school/classes/", views.school_classes, name="school_classes"),
     path("school/classes/add/", views.class_add, name="class_add"),
     path("school/classes/<int:pk>/edit/", views.class_edit, name="class_edit"),

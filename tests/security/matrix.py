@@ -15,6 +15,9 @@ The policy, from ARCHITECTURE.md (not from what the code happens to do):
   portal is for teaching, so a lead with no teaching role gets 403 there;
 - content editors work in the Wagtail admin: lesson content and quizzes, no pupil data;
 - lesson plans are teaching material: any school's staff (leads too) read them, pupils never;
+- a school's inspection evidence (counts and percentages, no pupil, no concern) is for its
+  leaders: school admin, DSL and deputy, each for their own school; only a DSL or deputy
+  records the yearly online-safety review kept with it;
 - nobody sees anything of another school (404), and guessing a safeguarding URL without a lead's
   role reveals nothing (404);
 - the API answers only to a school's token (401 to a browser session), scoped to its school;
@@ -132,6 +135,7 @@ SCHOOL_ADMIN_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, OK))
 SCHOOL_ADMIN_POST = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, NOT_ALLOWED))
 STAFF_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (STAFF, OK))
 LEADS_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (LEADS, OK))
+EVIDENCE_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (LEADS | {R.SCHOOL_ADMIN}, OK))
 # A case action: non-leads learn nothing (404); leads, even of another school, are refused the
 # method before any record is looked up. (So POST-only rows try one object: it stands for all.)
 LEADS_POST = grid(NOT_FOUND, (ANONYMOUS, LOGIN), (LEADS, NOT_ALLOWED))
@@ -431,6 +435,10 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "lesson_plan_pdf", STAFF_PAGE, lambda w: w.lesson.pk),
     route(PORTAL + "module_plans", STAFF_PAGE, lambda w: w.module.pk),
     route(PORTAL + "module_plans_pdf", STAFF_PAGE, lambda w: w.module.pk),
+    # Teacher portal: the school's inspection evidence, for its leaders (each their own school)
+    route(PORTAL + "evidence", EVIDENCE_PAGE),
+    route(PORTAL + "evidence_pdf", EVIDENCE_PAGE),
+    route(PORTAL + "evidence_review_add", LEADS_PAGE),
     # Teacher portal: the school admin's pages
     route(PORTAL + "school_overview", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "school_gains", SCHOOL_ADMIN_PAGE),

@@ -710,6 +710,19 @@ ENDPOINTS: list[Endpoint] = [
         url=_url("teacher_portal:staff_remove", lambda w: w.colleague.pk),
         body=_nothing,
     ),
+    # --- Teacher portal: the evidence page's yearly online-safety review (DSL) -------------
+    Endpoint(
+        name="evidence_review_add",
+        route="portal/evidence/reviews/add/",
+        user="dsl",
+        url=_url("teacher_portal:evidence_review_add"),
+        body=lambda w: {
+            "reviewed_on": str(timezone.localdate()),
+            "governor_name": "Mr K. Osei",
+            "what_changed": "Filtering now covers the new tablets.",
+            "actions": "Review again next September.",
+        },
+    ),
     Endpoint(
         name="api_tokens",
         route="portal/school/api-tokens/",

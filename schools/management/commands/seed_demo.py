@@ -24,6 +24,10 @@ class Command(BaseCommand):
             call_command(
                 "assign_demo_modules", school=logins.school.slug, verbosity=options["verbosity"]
             )
+            # Lessons taught, checks, concerns and a review: the evidence page has every section.
+            call_command(
+                "load_evidence_demo", school=logins.school.slug, verbosity=options["verbosity"]
+            )
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo school ready: {logins.school.name}"))
         out("")
