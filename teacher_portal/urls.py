@@ -11,6 +11,7 @@ from . import (
     progress_views,
     signin_views,
     teach_views,
+    trust_views,
     views,
 )
 
@@ -119,4 +120,7 @@ urlpatterns = [
         name="api_token_revoke",
     ),
     path("school/single-sign-on/", sso_views.sso_links, name="sso_links"),
+    # A trust's central team: figures across the trust's schools
+    path("trust/", trust_views.trust_home, name="trust_home"),
+    path("trust/<int:pk>/", trust_views.trust_overview_view, name="trust_overview"),
 ]

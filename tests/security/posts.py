@@ -389,6 +389,17 @@ ENDPOINTS: list[Endpoint] = [
         body=_nothing,
         writes=False,  # only the session goes
     ),
+    # --- The school in use (issue 17) ------------------------------------------------------
+    Endpoint(
+        name="school_switch",
+        route="home/school/",
+        user="teacher",
+        url=_url("school_switch"),
+        body=lambda w: {"school": w.school.pk},
+        numbers=("school",),
+        writes=False,  # the chosen school goes in the session
+        foreign=lambda w: {"school": w.other_school.pk},
+    ),
     # --- Lesson player (LessonPage routes) -----------------------------------------------
     Endpoint(
         name="lesson_progress",
