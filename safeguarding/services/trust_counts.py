@@ -48,7 +48,7 @@ class TrustConcernCounts:
 def _month_starts(today: date, months: int) -> list[date]:
     starts = []
     year, month = today.year, today.month
-    for _ in range(months):
+    for _month in range(months):
         starts.append(date(year, month, 1))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return starts[::-1]

@@ -7,9 +7,9 @@ test runs in a savepoint over shared data and nothing leaks into other modules.
 School A ("ZZ-NAME-OF-A Oakfield") has class 1 (taught by `teacher`) and class 2 (taught by
 `teacher_other_class`); school B ("ZZ-NAME-OF-B Elmwood") has one class. Both are in one trust,
 whose trust admin has no role in either school. One teacher works in both schools (class 1 and
-school B's class) and appears twice: working in school A, and after switching to school B. Every record carries
-a marker of who may see it (see `Marker`), so a page that answers 200 can be searched for data
-its viewer must not see. Use it from another module with::
+school B's class) and appears twice: working in school A, and after switching to school B.
+Every record carries a marker of who may see it (see `Marker`), so a page that answers 200 can
+be searched for data its viewer must not see. Use it from another module with::
 
     from tests.security.world import world_in_transaction
 
