@@ -123,4 +123,5 @@ urlpatterns = [
     # A trust's central team: figures across the trust's schools
     path("trust/", trust_views.trust_home, name="trust_home"),
     path("trust/<int:pk>/", trust_views.trust_overview_view, name="trust_overview"),
+    path("trust/<int:pk>/work/add/", trust_views.trust_assign, name="trust_assign"),
 ]

@@ -720,4 +720,20 @@ ROWS: tuple[Row, ...] = (
             ),
         ),
     ),
+    Row(
+        key=PORTAL + "trust_assign",
+        name=PORTAL + "trust_assign",
+        cases=(
+            Case(
+                "trust_assign (their trust)",
+                lambda w: reverse(PORTAL + "trust_assign", args=[w.trust.pk]),
+                TRUST_PAGE,
+            ),
+            Case(
+                "trust_assign (another trust)",
+                lambda w: reverse(PORTAL + "trust_assign", args=[w.other_trust.pk]),
+                grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.TRUST_ADMIN, NOT_FOUND)),
+            ),
+        ),
+    ),
 )

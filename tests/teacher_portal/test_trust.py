@@ -8,12 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.models import LessonProgress, ProgressStatus
+from lessons.models import Assignment, LessonProgress, ProgressStatus
 from lessons.services import assignment_create
 from safeguarding.models import Concern, ConcernCategory
 from safeguarding.services import concern_raise
 from schools.models import StaffRole, Trust, TrustMembership
 from schools.services import staff_role_grant
+from teacher_portal.models import TrustAssignment
 from teacher_portal.trust_overview import trust_overview
 from tests import factories
 
@@ -177,3 +178,67 @@ def test_the_overview_costs_the_same_queries_for_two_schools_or_six(
         extra = factories.SchoolFactory(name=f"Extra {n}", slug=f"extra-{n}", trust=trust)
         _school_with_work(extra, module, name=f"Class {n}", pupils=5, lessons=[lesson])
     assert _queries(client, trust) == two
+
+
+# --- Work set across the trust ------------------------------------------------------------
+
+
+def test_a_trust_sets_a_module_for_a_year_group_in_every_school(
+    client, trust, trust_admin, school, other_school, module
+):
+    kestrels = factories.TeachingGroupFactory(school=school, name="Kestrels", year_group=4)
+    owls = factories.TeachingGroupFactory(school=school, name="Owls", year_group=4)
+    elms = factories.TeachingGroupFactory(school=other_school, name="Elms", year_group=4)
+    factories.TeachingGroupFactory(school=school, name="Hawks", year_group=5)
+    outsider = factories.TeachingGroupFactory(
+        school=factories.SchoolFactory(name="Ashgrove", slug="ashgrove"), year_group=4
+    )
+    client.force_login(trust_admin)
+    response = client.post(
+        reverse("teacher_portal:trust_assign", args=[trust.pk]),
+        {"module": module.pk, "year_group": 4, "opens_on": days(0), "due_on": days(14)},
+        follow=True,
+    )
+    assert "is set for Year 4: 3 classes in 2 schools." in response.content.decode()
+    work = Assignment.objects.filter(module=module)
+    assert {a.teaching_group for a in work} == {kestrels, owls, elms}
+    assert not outsider.assignments.exists()
+    assert {(a.school_id, a.due_on) for a in work} == {
+        (school.pk, days(14)),
+        (other_school.pk, days(14)),
+    }
+
+    # Elmwood's admin moves its own due date; Oakfield's stays
+    elm_admin = factories.staff(other_school, StaffRole.SCHOOL_ADMIN)
+    client.force_login(elm_admin)
+    mine = work.get(teaching_group=elms)
+    edit = client.post(
+        reverse("teacher_portal:assignment_edit", args=[elms.pk, mine.pk]),
+        {"page": module.pk, "opens_on": days(0), "due_on": days(21)},
+    )
+    assert edit.status_code == 302
+    assert work.get(teaching_group=elms).due_on == days(21)
+    assert work.get(teaching_group=kestrels).due_on == days(14)
+    client.force_login(trust_admin)
+    page = client.get(reverse("teacher_portal:trust_overview", args=[trust.pk])).content.decode()
+    assert "3 classes in 2 schools (1 with dates their school changed)" in page
+
+
+def test_trust_work_is_all_or_nothing(client, trust, trust_admin, school, module):
+    factories.TeachingGroupFactory(school=school, name="Hawks", year_group=7)
+    client.force_login(trust_admin)
+    url = reverse("teacher_portal:trust_assign", args=[trust.pk])
+    wrong_band = client.post(
+        url, {"module": module.pk, "year_group": 7, "opens_on": days(0), "due_on": days(7)}
+    )
+    assert "That module is for another age band" in wrong_band.content.decode()
+    no_class = client.post(
+        url, {"module": module.pk, "year_group": 3, "opens_on": days(0), "due_on": days(7)}
+    )
+    assert "No school in the trust has a class in that year group yet." in no_class.content.decode()
+    backwards = client.post(
+        url, {"module": module.pk, "year_group": 4, "opens_on": days(7), "due_on": days(0)}
+    )
+    assert "The due date must be on or after the open date." in backwards.content.decode()
+    assert not Assignment.objects.exists()
+    assert not TrustAssignment.objects.exists()
