@@ -17,10 +17,11 @@ DEFAULT_DAYS_TO_DO = 14
 
 
 class TrustAssignmentForm(PortalForm):
-    module = forms.ModelChoiceField(
+    # Choices from the live modules (not a ModelChoiceField): an id that is no choice is a
+    # plain "not one of the choices", however large the number sent.
+    module = forms.TypedChoiceField(
         label=_("Module"),
-        queryset=ModulePage.objects.none(),
-        empty_label=_("Choose a module"),
+        coerce=int,
         help_text=_("Each module is written for one age band; choose one for the year group."),
     )
     year_group = forms.TypedChoiceField(
@@ -43,7 +44,14 @@ class TrustAssignmentForm(PortalForm):
             "initial", {"opens_on": today, "due_on": today + timedelta(days=DEFAULT_DAYS_TO_DO)}
         )
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = ModulePage.objects.live().order_by("path")
+        self.modules = {m.pk: m for m in ModulePage.objects.live().order_by("path")}
+        self.fields["module"].choices = [
+            ("", _("Choose a module")),
+            *((pk, module.title) for pk, module in self.modules.items()),
+        ]
+
+    def clean_module(self):
+        return self.modules[self.cleaned_data["module"]]
 
     def clean(self):
         cleaned = super().clean()
