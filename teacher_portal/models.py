@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import School
+from schools.models import School, YearGroup
 
 API_TOKEN_PREFIX = "sw_"  # noqa: S105 - a label, not a secret
 
@@ -119,3 +119,33 @@ class OnlineSafetyReview(models.Model):
 
     def __str__(self):
         return f"{self.school}: online-safety review {self.reviewed_on:%d %B %Y}"
+
+
+class TrustAssignment(models.Model):
+    """A module a trust set for one year group in every one of its schools at once.
+
+    It is made of ordinary assignments, one per class of that year group (`assignments`): each
+    school sees them as its own work, and its staff may change their dates or withdraw them
+    like any other. This record only remembers what the trust asked for, and when.
+    """
+
+    trust = models.ForeignKey("schools.Trust", on_delete=models.CASCADE, related_name="assignments")
+    module = models.ForeignKey(
+        "lessons.ModulePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("module")
+    )
+    year_group = models.PositiveSmallIntegerField(_("year group"), choices=YearGroup.choices)
+    opens_on = models.DateField(_("open date"))
+    due_on = models.DateField(_("due date"))
+    assignments = models.ManyToManyField("lessons.Assignment", related_name="+", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("set"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("trust-wide work")
+        verbose_name_plural = _("trust-wide work")
+
+    def __str__(self):
+        return f"{self.module} for {self.get_year_group_display()} ({self.trust})"

@@ -12,6 +12,7 @@ from . import (
     progress_views,
     signin_views,
     teach_views,
+    trust_views,
     views,
     wonde_views,
 )
@@ -131,4 +132,8 @@ urlpatterns = [
         name="api_token_revoke",
     ),
     path("school/single-sign-on/", sso_views.sso_links, name="sso_links"),
+    # A trust's central team: figures across the trust's schools
+    path("trust/", trust_views.trust_home, name="trust_home"),
+    path("trust/<int:pk>/", trust_views.trust_overview_view, name="trust_overview"),
+    path("trust/<int:pk>/work/add/", trust_views.trust_assign, name="trust_assign"),
 ]

@@ -412,6 +412,27 @@ ENDPOINTS: list[Endpoint] = [
         body=_nothing,
         writes=False,  # only the session goes
     ),
+    # --- The school in use (issue 17) ------------------------------------------------------
+    Endpoint(
+        name="school_switch",
+        route="home/school/",
+        user="teacher",
+        url=_url("school_switch"),
+        body=lambda w: {"school": w.school.pk},
+        numbers=("school",),
+        writes=False,  # the chosen school goes in the session
+        foreign=lambda w: {"school": w.other_school.pk},
+    ),
+    Endpoint(
+        name="trust_assign",
+        route="portal/trust/<int:pk>/work/add/",
+        user="trust_admin",
+        url=lambda w: reverse(
+            "teacher_portal:trust_assign", args=[w.trust_admin.trust_memberships.get().trust_id]
+        ),
+        body=lambda w: _dates(module=str(w.module.pk), year_group="4"),
+        numbers=("module", "year_group"),
+    ),
     # --- Lesson player (LessonPage routes) -----------------------------------------------
     Endpoint(
         name="lesson_progress",
