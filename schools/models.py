@@ -324,5 +324,5 @@ class PupilCardToken(models.Model):
 
 from .oneroster_models import MisLink, RosterUpload  # noqa: E402,F401  (OneRoster sync)
 from .sso_models import SchoolSignIn, SignInKind  # noqa: E402,F401  (staff single sign-on)
-from .wonde_models import WondeConnection, WondeSync  # noqa: E402,F401  (Wonde sync)
 from .trust_models import Trust, TrustMembership, TrustRole  # noqa: E402,F401  (trusts)
+from .wonde_models import WondeConnection, WondeSync  # noqa: E402,F401  (Wonde sync)
