@@ -67,7 +67,7 @@ def test_an_answer_costs_at_most_the_ceiling(pupil_client, build_lesson):
 
 def test_the_h5p_step_costs_one_query_more_than_a_lesson_step(h5p_lesson, young_pupil):  # noqa: F811
     client = Client()
-    client.force_login(young_pupil.user)
+    client.force_login(young_pupil.pupil.user)
     url = h5p_lesson.url + f"step/{H5P_STEP}/"
     client.get(url)
     # The lesson step's queries and the H5P content the activity plays.
