@@ -13,7 +13,12 @@ from pathlib import Path
 # (peer scenario, Streamwise scenario, what it is, goal ratio Streamwise/peer in req/s)
 PAIRS = [
     ("lesson_get", "lesson_get", "lesson page GET (learner with progress)", 2.0),
-    ("xapi_post", "activity_post", "record an answer (peer xAPI POST; ours htmx activity POST)", 2.0),
+    (
+        "xapi_post",
+        "activity_post",
+        "record an answer (peer xAPI POST; ours htmx activity POST)",
+        2.0,
+    ),
     ("richtext_get", "richtext_get", "plain page (rich text; ours in the pupil layout)", 1.0),
     ("floor", "floor", "floor (trivial view, no database)", None),
 ]
@@ -36,8 +41,10 @@ def load_sw(run: Path) -> tuple[dict, dict]:
 
 def load_peer(path: Path) -> tuple[dict, dict]:
     db = json.loads(path.read_text())["by_db"]["sqlite"]
-    scenarios = {name: next(v for k, v in s.items() if k.startswith("c")) for name, s in
-                 db["scenarios"].items()}
+    scenarios = {
+        name: next(v for k, v in s.items() if k.startswith("c"))
+        for name, s in db["scenarios"].items()
+    }
     return scenarios, db.get("query_counts", {})
 
 
@@ -61,8 +68,9 @@ def main():
         "# Streamwise and wagtail-lms 0.11.1 side by side",
         "",
         "Written by `make bench` (`bench/peer/compare.sh`, then `bench/peer/report.py`): the",
-        "shared harness (gunicorn, 2 sync workers, SQLite WAL, DEBUG off, wrk through `loadgen.py`,",
-        "50 logged-in learners, 10 connections), the peer and Streamwise alternated in each round.",
+        "shared harness (gunicorn, 2 sync workers, SQLite WAL, DEBUG off, wrk through",
+        "`loadgen.py`, 50 logged-in learners, 10 connections), the peer and Streamwise alternated",
+        "in each round.",
         "req/s and server CPU per response (ms, the steadiest figure) are compared within a round.",
         "",
         "Load average (1, 5, 15 min) of the shared 2-core machine during the run:",
@@ -94,31 +102,51 @@ def main():
                 f"| {fmt(ratio, 2)}× | {fmt(cpu_ratio, 2)}× |"
             )
             if goal is not None:
-                verdicts.append((n, f"{sw_name} ≥ {goal}× peer {peer_name}", ratio >= goal,
-                                 f"{ratio:.2f}×"))
-        lines += ["", "Streamwise pages that should be within 1.2× of the lesson GET:", "",
-                  "| page | req/s | p50 / p95 ms | CPU ms | errors | lesson GET req/s ÷ this |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+                verdicts.append(
+                    (n, f"{sw_name} ≥ {goal}× peer {peer_name}", ratio >= goal, f"{ratio:.2f}×")
+                )
+        lines += [
+            "",
+            "Streamwise pages that should be within 1.2× of the lesson GET:",
+            "",
+            "| page | req/s | p50 / p95 ms | CPU ms | errors | lesson GET req/s ÷ this |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
         lesson_rps = sw["lesson_get"]["rps"]
         for name in NEAR_LESSON:
             if name not in sw:
                 continue
             r, p50, p95, cpu, err = figures(sw[name])
             slow = lesson_rps / r if r else None
-            lines.append(f"| {name} | {fmt(r)} | {fmt(p50)} / {fmt(p95)} | {fmt(cpu)} | {err} "
-                         f"| {fmt(slow, 2)}× |")
-            verdicts.append((n, f"{name} within 1.2× of lesson_get", slow is not None
-                             and slow <= 1.2, f"{slow:.2f}×"))
-        lines += ["", "SQL queries per request (in-process, `django.test.Client`):", "",
-                  f"- wagtail-lms: {', '.join(f'{k} {v}' for k, v in peer_q.items())}",
-                  f"- Streamwise: {', '.join(f'{k} {v}' for k, v in sw_q.items())}", ""]
+            lines.append(
+                f"| {name} | {fmt(r)} | {fmt(p50)} / {fmt(p95)} | {fmt(cpu)} | {err} "
+                f"| {fmt(slow, 2)}× |"
+            )
+            verdicts.append(
+                (
+                    n,
+                    f"{name} within 1.2× of lesson_get",
+                    slow is not None and slow <= 1.2,
+                    f"{slow:.2f}×",
+                )
+            )
+        lines += [
+            "",
+            "SQL queries per request (in-process, `django.test.Client`):",
+            "",
+            f"- wagtail-lms: {', '.join(f'{k} {v}' for k, v in peer_q.items())}",
+            f"- Streamwise: {', '.join(f'{k} {v}' for k, v in sw_q.items())}",
+            "",
+        ]
         for name, most in QUERY_GOALS.items():
             if name in sw_q:
-                verdicts.append((n, f"{name} ≤ {most} queries", sw_q[name] <= most,
-                                 str(sw_q[name])))
+                verdicts.append(
+                    (n, f"{name} ≤ {most} queries", sw_q[name] <= most, str(sw_q[name]))
+                )
     lines += ["## Goals", "", "| round | goal | met | figure |", "| --- | --- | --- | --- |"]
-    lines += [f"| {n} | {goal} | {'yes' if ok else 'NO'} | {fig} |" for n, goal, ok, fig in
-              verdicts]
+    lines += [
+        f"| {n} | {goal} | {'yes' if ok else 'NO'} | {fig} |" for n, goal, ok, fig in verdicts
+    ]
     lines += ["", "Reproduce: `make bench` (needs `../shared/bench`, or `PEER_BENCH=path`).", ""]
     print("\n".join(lines))
 

@@ -80,8 +80,8 @@ def form_body(form) -> dict:
 
 def main(out: Path) -> None:
     from bench.benchpages.models import RichTextPage
-    from lessons import services
     from h5p.blocks import H5PActivityBlock
+    from lessons import services
     from lessons.models import LessonLibraryPage, LessonPage, ModulePage
     from quizzes.services import attempt_start
     from schools.services import pupil_create, school_create, teaching_group_create
@@ -98,9 +98,13 @@ def main(out: Path) -> None:
     library = LessonLibraryPage.objects.get()
     paragraphs = "".join(
         f"<p>{c.value['text'] if isinstance(c.value, dict) else c.value}</p>"
-        for s in lesson.steps for c in s.children if c.block_type in ("key_message", "text")
+        for s in lesson.steps
+        for c in s.children
+        if c.block_type in ("key_message", "text")
     )
-    plain = library.add_child(instance=RichTextPage(title="Plain", slug="plain-page", body=paragraphs))
+    plain = library.add_child(
+        instance=RichTextPage(title="Plain", slug="plain-page", body=paragraphs)
+    )
     plain.save_revision().publish()
 
     school = school_create(name="Peer Bench School", slug="peer-bench")
@@ -109,8 +113,9 @@ def main(out: Path) -> None:
     quiz_lesson = next(lp for lp in in_band if lp.quiz_id)
     sessions, pupils, quiz_sessions = [], [], []
     for n in range(LEARNERS):
-        pupil = pupil_create(school=school, display_name=f"Learner {n}", year_group=7,
-                             teaching_groups=[group]).pupil
+        pupil = pupil_create(
+            school=school, display_name=f"Learner {n}", year_group=7, teaching_groups=[group]
+        ).pupil
         services.progress_step_reach(pupil=pupil, lesson=lesson, step=step)
         s = SessionStore()
         s[SESSION_KEY] = str(pupil.user.pk)
@@ -138,14 +143,19 @@ def main(out: Path) -> None:
         c.get(path) if method == "GET" else None  # warm
         with CaptureQueriesContext(connection) as q:
             resp = getattr(c, method.lower())(path, **kw)
-        return {"status": resp.status_code, "queries": len(q.captured_queries),
-                "sql": [x["sql"][:300] for x in q.captured_queries]}
+        return {
+            "status": resp.status_code,
+            "queries": len(q.captured_queries),
+            "sql": [x["sql"][:300] for x in q.captured_queries],
+        }
 
     counts = {
         "lesson_get": count("GET", step_path),
         "richtext_get": count("GET", plain.url),
         "activity_post_htmx": count("POST", form["action"], data=body, HTTP_HX_REQUEST="true"),
-        "activity_post_htmx_again": count("POST", form["action"], data=body, HTTP_HX_REQUEST="true"),
+        "activity_post_htmx_again": count(
+            "POST", form["action"], data=body, HTTP_HX_REQUEST="true"
+        ),
     }
     # The longest lesson of the pupils' module, at its busiest step: queries constant in length?
     longest = max(in_band, key=lambda lp: (len(lp.activities), lp.last_step))
@@ -153,7 +163,9 @@ def main(out: Path) -> None:
     longest_path = longest.url + f"step/{busiest.number}/"
     counts["longest_lesson_step"] = count("GET", longest_path)
     h5p_lesson, h5p_step = next(
-        (lp, a.step) for lp in in_band for a in lp.activities.values()
+        (lp, a.step)
+        for lp in in_band
+        for a in lp.activities.values()
         if isinstance(a.block, H5PActivityBlock)
     )
     h5p_path = h5p_lesson.url + f"step/{h5p_step}/"
@@ -167,12 +179,24 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "sessions.json").write_text(json.dumps({"sessions": sessions}, indent=1))
     (out / "quiz_sessions.json").write_text(json.dumps({"sessions": quiz_sessions}, indent=1))
-    (out / "target.json").write_text(json.dumps({
-        "lesson_path": step_path, "plain_path": plain.url, "activity_path": form["action"],
-        "longest_path": longest_path, "h5p_path": h5p_path, "quiz_path": quiz_path,
-        "activity_body": urlencode(body), "activity_kind": activities[0].child.block_type
-        if hasattr(activities[0], "child") else "?", "counts": counts,
-    }, indent=1))
+    (out / "target.json").write_text(
+        json.dumps(
+            {
+                "lesson_path": step_path,
+                "plain_path": plain.url,
+                "activity_path": form["action"],
+                "longest_path": longest_path,
+                "h5p_path": h5p_path,
+                "quiz_path": quiz_path,
+                "activity_body": urlencode(body),
+                "activity_kind": activities[0].child.block_type
+                if hasattr(activities[0], "child")
+                else "?",
+                "counts": counts,
+            },
+            indent=1,
+        )
+    )
     print(json.dumps({k: (v["status"], v["queries"]) for k, v in counts.items()}))
 
 
