@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DEBUG=1 STREAMWISE_H5P_ORIGIN=http://localhost:$(PORT) STREAMWISE_SITE_URL=http://$(HOST):$(PORT) WAGTAILADMIN_BASE_URL=http://$(HOST):$(PORT)
 
-.PHONY: help install install-test demo serve serve-prod test test-fast fault load lint format check-deploy assets docs clean
+.PHONY: help install install-test demo serve serve-prod test test-fast fault load bench lint format check-deploy assets docs clean
 
 help:
 	@echo "make demo   install everything, load the demo school and curriculum, serve on http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make serve-prod  gunicorn + task workers + PostgreSQL on 127.0.0.1 (production settings)"
 	@echo "make load   5-minute load run with faults against serve-prod-style serving (PostgreSQL);"
 	@echo "            results in bench/results/ (LOAD_ARGS=\"--duration 120\" to change it)"
+	@echo "make bench  Streamwise beside wagtail-lms in the shared harness (bench/results/peer-comparison.md)"
 	@echo "make fault  the short fault run as a test (about 2 minutes, PostgreSQL)"
 	@echo "make lint   ruff check + format check"
 	@echo "make docs   build the documentation site into site/ (open site/index.html)"
@@ -97,3 +98,11 @@ docs: install
 
 clean:
 	rm -rf $(VENV) node_modules var streamwise/static/vendor site
+
+# Streamwise beside the nearest peer (wagtail-lms), alternated ROUNDS times, in the shared
+# harness (PEER_BENCH, default ../shared/bench); writes bench/results/peer-comparison.md.
+ROUNDS ?= 2
+PEER_BENCH ?= $(abspath $(firstword $(wildcard ../shared/bench ../../shared/bench)))
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	PEER_BENCH=$(PEER_BENCH) ROUNDS=$(ROUNDS) bench/peer/compare.sh

@@ -28,7 +28,7 @@ from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -37,6 +37,7 @@ from schools.models import AgeBand, Pupil, School, TeachingGroup
 from .blocks import ActivityBlock, LessonBodyBlock
 from .completion import ActivityAnswered, CompletionRequirement, QuizPassed, StepReached
 from .plans import PLAN_BLOCK_TYPES, lesson_edit_handler
+from .routing import ModuleLink, RoutedUrlMixin, route_lesson
 
 AGE_BAND_ORDER = [band.value for band in AgeBand]
 
@@ -95,6 +96,12 @@ class LessonLibraryPage(Page):
 
     class Meta:
         verbose_name = _("lesson library")
+
+    def route(self, request, path_components):
+        """A lesson URL in one query rather than Wagtail's two per level (lessons.routing)."""
+        if (lesson := route_lesson(self, request, path_components)) is not None:
+            return lesson.route(request, path_components[2:])
+        return super().route(request, path_components)
 
     def modules_by_band(self) -> list[tuple[str, list[ModulePage]]]:
         modules = ModulePage.objects.child_of(self).live().order_by("path")
@@ -222,7 +229,7 @@ class LessonPageQuerySet(PageQuerySet):
         return self.live().filter(condition).order_by("path")
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(RoutedUrlMixin, RoutablePageMixin, Page):
     """A lesson: an introduction with ground rules, then steps of content and activities.
 
     The page is its own player. Its URLs are the lesson (which opens where the pupil left
@@ -312,8 +319,18 @@ class LessonPage(RoutablePageMixin, Page):
 
     @property
     def age_band(self) -> str | None:
+        if (routed := getattr(self, "routed_module_age_band", None)) is not None:
+            return routed
         module = self.module
         return module.age_band if module else None
+
+    def module_link(self, request) -> ModuleLink | None:
+        """The module's title and URL, for the way back (no query when routed by the library)."""
+        if (title := getattr(self, "routed_module_title", None)) is not None:
+            url = self.get_url(request).rstrip("/").rsplit("/", 1)[0] + "/"
+            return ModuleLink(title=title, url=url)
+        module = self.module
+        return ModuleLink(title=module.title, url=module.get_url(request)) if module else None
 
     @property
     def deals_with_abuse(self) -> bool:
@@ -414,6 +431,12 @@ class LessonPage(RoutablePageMixin, Page):
         from . import views
 
         return views.lesson_preview(request, self)
+
+    def get_view_restrictions(self):
+        # Routed by the library, the lesson's query already said whether any apply.
+        if getattr(self, "view_restricted", None) is False:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def step_url(self, number: int, *, request=None) -> str:
         return self.get_url(request) + self.reverse_subpage("lesson_step", args=[number])

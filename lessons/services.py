@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from schools.models import AgeBand, Pupil, TeachingGroup
 
 from .blocks import ActivityAnswerError, ActivityResult
-from .completion import unmet_requirements
+from .completion import all_met
 from .models import (
     ActivityResponse,
     Assignment,
@@ -66,6 +66,7 @@ def _locked_progress(*, pupil: Pupil, lesson: LessonPage) -> LessonProgress:
     progress, _created = LessonProgress.objects.select_for_update().get_or_create(
         pupil=pupil, lesson=lesson
     )
+    progress.pupil = pupil  # already loaded: the completion checks need it
     return progress
 
 
@@ -98,7 +99,7 @@ class TaughtInClass:
     taught_at: datetime
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # callers hold the transaction; no savepoint needed
 def lesson_completion_update(
     *,
     pupil: Pupil,
@@ -125,15 +126,16 @@ def lesson_completion_update(
         progress.taught_by = in_class.taught_by
     if not progress.is_completed:
         if in_class is not None:
-            unmet = []
+            done = True
             kind = CompletionKind.IN_CLASS
         else:
-            answered = _answered_ids(pupil=pupil, lesson=lesson)
-            unmet = unmet_requirements(
-                lesson.completion_requirements(), progress=progress, answered=answered
+            done = all_met(
+                lesson.completion_requirements(),
+                progress=progress,
+                answered=lambda: _answered_ids(pupil=pupil, lesson=lesson),
             )
             kind = CompletionKind.ALONE
-        if not unmet:
+        if done:
             now = timezone.now()
             progress.status = ProgressStatus.COMPLETED
             progress.completion_kind = kind

@@ -196,7 +196,7 @@ def _render_step(
     context = lesson.get_context(request)
     context.update(
         lesson=lesson,
-        module=lesson.module,
+        module=lesson.module_link(request),
         age_band=lesson.age_band,
         number=number,
         step=step,
