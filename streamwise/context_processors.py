@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ def _staff_nav(request):
         items.append((_("School"), "teacher_portal:school_classes"))
     if is_staff_member(user):
         items.append((_("Lesson plans"), "teacher_portal:plans"))
+        items.append((_("Staff training"), "training:home"))
     if is_safeguarding_lead(user):
         items.append((_("Safeguarding"), "safeguarding:home"))
     if user.has_perm("wagtailadmin.access_admin"):
@@ -40,4 +42,10 @@ def streamwise(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and not hasattr(user, "pupil"):
         context["staff_nav"] = _staff_nav(request)
+        if apps.is_installed("training"):
+            from training.services import part_one_prompt
+
+            # Called only by a template that shows it (the staff home): the version of KCSIE
+            # Part one this person still has to confirm, or "".
+            context["training_part_one"] = lambda: part_one_prompt(user)
     return context
