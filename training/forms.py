@@ -11,7 +11,15 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AssignmentForm(forms.Form):
+class _PlainLabels:
+    """Labels as written ("Course", not "Course:"), like the rest of the site's forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class AssignmentForm(_PlainLabels, forms.Form):
     course = forms.ModelChoiceField(label=_("Course"), queryset=staff_courses(), empty_label=None)
     audience = forms.ChoiceField(label=_("Who must take it"), choices=Audience.choices)
     due_on = forms.DateField(label=_("Due by"), widget=DateInput)
@@ -23,14 +31,14 @@ class AssignmentForm(forms.Form):
         return due_on
 
 
-class TrainingSettingsForm(forms.ModelForm):
+class TrainingSettingsForm(_PlainLabels, forms.ModelForm):
     class Meta:
         model = SchoolTrainingSettings
         fields = ["renewal_months", "part_one_version", "part_one_due_on"]
         widgets = {"part_one_due_on": DateInput}
 
 
-class TableFilterForm(forms.Form):
+class TableFilterForm(_PlainLabels, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     course = forms.ChoiceField(label=_("Course"), required=False)
 

@@ -104,14 +104,14 @@ def test_a_dsl_assigns_a_course_to_teachers(client, courses, school, dsl):
     due = timezone.localdate() + timedelta(days=30)
     response = client.post(
         reverse("training:assign"),
-        {"course": courses[2].pk, "audience": "teacher", "due_on": due.isoformat()},
+        {"course": courses[2].slug, "audience": "teacher", "due_on": due.isoformat()},
     )
     assert response.status_code == 302
     assignment = CourseAssignment.objects.get()
     assert (assignment.school, assignment.course, assignment.due_on) == (school, courses[2], due)
     late = client.post(
         reverse("training:assign"),
-        {"course": courses[2].pk, "audience": "teacher", "due_on": "2020-01-01"},
+        {"course": courses[2].slug, "audience": "teacher", "due_on": "2020-01-01"},
     )
     assert "Choose a date from today on." in late.content.decode()
     assert CourseAssignment.objects.count() == 1
