@@ -6,3 +6,6 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Staff training")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers system checks)

@@ -20,7 +20,9 @@ class _PlainLabels:
 
 
 class AssignmentForm(_PlainLabels, forms.Form):
-    course = forms.ModelChoiceField(label=_("Course"), queryset=staff_courses(), empty_label=None)
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=staff_courses(), empty_label=None, to_field_name="slug"
+    )
     audience = forms.ChoiceField(label=_("Who must take it"), choices=Audience.choices)
     due_on = forms.DateField(label=_("Due by"), widget=DateInput)
 

@@ -82,6 +82,12 @@ class StaffCoursePage(Page):
 
         return redirect(self.get_training_url())
 
+    def serve_preview(self, request, mode_name):
+        """The editor's preview: the draft's steps as staff will see them, nothing to post."""
+        from .views import course_preview
+
+        return course_preview(request, self)
+
     def get_training_url(self) -> str:
         return reverse("training:course", args=[self.slug])
 

@@ -74,6 +74,17 @@ def course(request, slug):
     return TemplateResponse(request, "training/course.html", _course_context(request, course))
 
 
+def course_preview(request, course):
+    """Wagtail's preview of a draft course: the steps, with activities that post nowhere."""
+    context = _course_context(request, course)
+    for _step, items in context["steps"]:
+        for _child, state in items:
+            if state is not None:
+                state.action = ""
+    context["preview"] = True
+    return TemplateResponse(request, "training/course.html", context)
+
+
 def _previous(raw: str | None) -> dict | None:
     try:
         value = json.loads(raw or "null")

@@ -1,5 +1,7 @@
 import pytest
 
+# The real SMTP server and task workers, as the safeguarding worker tests use them.
+from tests.safeguarding.test_casework_worker import sink, workers  # noqa: F401
 from training.loader import courses_load
 from training.models import StaffCoursePage
 

@@ -8,28 +8,13 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.safeguarding.realmail import SMTPSink, Workers, wait_for
+from tests.safeguarding.realmail import wait_for
 from training.loader import courses_load
 from training.models import CourseCompletion, ReminderSent, StaffCoursePage
 from training.reminders import SWEEP_TASK_PATH, sweep_schedule
 from training.services import add_months
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def sink():
-    server = SMTPSink()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def workers(tmp_path):
-    pool = Workers(tmp_path)
-    yield pool
-    pool.stop_all()
 
 
 def test_the_worker_emails_a_reminder_before_the_certificate_expires(

@@ -213,3 +213,29 @@ def test_nobody_is_reminded_after_leaving_the_school(courses, school, teacher, s
     teacher.staff_memberships.all().delete()
     assert reminders_send(today) == 0
     assert mail.outbox == []
+
+
+def test_the_demo_school_shows_every_status_and_loads_twice_the_same(courses, school):
+    from training.demo import demo_training_load
+
+    factories.staff(school, StaffRole.DSL)
+    factories.staff(school, StaffRole.DEPUTY_DSL)
+    factories.staff(school, StaffRole.TEACHER)
+    demo_training_load(school)
+    demo_training_load(school)
+    summary = services.compliance_summary(school)
+    first, last = summary["courses"][0], summary["courses"][-1]
+    assert (first["staff"], first["done"], first["due_soon"]) == (3, 0, 3)
+    assert (last["done"], last["overdue"]) == (1, 1)
+    assert summary["part_one"]["done"] == 1 and summary["part_one"]["staff"] == 3
+    assert CourseCompletion.objects.count() == 4
+
+
+def test_the_settings_are_checked(settings):
+    from training.checks import check_streamwise_training_settings
+
+    assert check_streamwise_training_settings(None) == []
+    settings.STREAMWISE_TRAINING_REMINDER_DAYS = 0
+    settings.STREAMWISE_TRAINING_SWEEP_HOURS = "soon"
+    ids = [error.id for error in check_streamwise_training_settings(None)]
+    assert ids == ["streamwise.E901", "streamwise.E902"]

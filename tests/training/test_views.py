@@ -128,3 +128,14 @@ def test_only_a_school_admin_changes_the_settings(client, school, dsl, school_ad
     assert response.status_code == 302
     saved = services.settings_for(school)
     assert (saved.renewal_months, saved.part_one_version) == (24, "September 2025")
+
+
+def test_the_editors_preview_shows_the_steps_and_posts_nowhere(rf, courses, school_admin):
+    course = courses[0]
+    request = rf.get("/admin/pages/preview/")
+    request.user = school_admin
+    response = course.serve_preview(request, "")
+    response.render()
+    html = response.content.decode()
+    assert "How grooming on a live stream works" in html
+    assert "hx-post" not in html and "pass mark 80%" in html

@@ -22,7 +22,11 @@ class Command(BaseCommand):
             call_command("load_h5p_demo", verbosity=options.get("verbosity", 1))
             call_command("load_curriculum", verbosity=options.get("verbosity", 1))
             if apps.is_installed("training"):
-                call_command("load_staff_courses", verbosity=options.get("verbosity", 1))
+                call_command(
+                    "load_staff_courses",
+                    demo_school=logins.school.slug,
+                    verbosity=options.get("verbosity", 1),
+                )
             # So the teacher's portal opens on real assignments rather than an empty page.
             call_command(
                 "assign_demo_modules", school=logins.school.slug, verbosity=options["verbosity"]
