@@ -74,6 +74,7 @@ def reminder_send(*, completion_id: int, kind: str) -> bool:
         context = {
             "user": completion.user,
             "course": completion.course.title,
+            "minutes": completion.course.estimated_minutes,
             "expires_on": completion.expires_on,
             "expired": kind == ReminderKind.EXPIRED,
             "url": conf.site_url() + reverse("training:home"),
