@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ def _staff_nav(request):
         items.append((_("Evidence"), "teacher_portal:evidence"))
     if is_staff_member(user):
         items.append((_("Lesson plans"), "teacher_portal:plans"))
+        items.append((_("Staff training"), "training:home"))
     if is_safeguarding_lead(user):
         items.append((_("Safeguarding"), "safeguarding:home"))
     if is_trust_admin(user):
@@ -45,6 +47,12 @@ def streamwise(request):
     if user is not None and user.is_authenticated and not hasattr(user, "pupil"):
         context["staff_nav"] = _staff_nav(request)
         context["school_switcher"] = _school_switcher(user)
+        if apps.is_installed("training"):
+            from training.services import part_one_prompt
+
+            # Called only by a template that shows it (the staff home): the version of KCSIE
+            # Part one this person still has to confirm, or "".
+            context["training_part_one"] = lambda: part_one_prompt(user)
     return context
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("portal/", include("teacher_portal.urls")),
     path("api/v1/", portal_api.urls),
     path("safeguarding/", include("safeguarding.urls")),
+    path("training/", include("training.urls")),
     # The "hide this page" exit: a neutral address that does not say "safeguarding".
     path("", include("safeguarding.exit_urls")),
     path("h5p/", include("h5p.urls")),

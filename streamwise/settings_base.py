@@ -39,6 +39,7 @@ STREAMWISE_APPS = [
     "h5p",
     "teacher_portal",
     "safeguarding",
+    "training",
 ]
 
 # Wagtail apps Streamwise uses beyond those `wagtail start` already lists.

@@ -47,7 +47,7 @@ def test_every_setting_the_code_reads_is_documented():
     """A new STREAMWISE_* setting (or environment variable) must get a row in Configure."""
     page = (REPO / "docs" / "configure.md").read_text()
     names = set()
-    for app in ("streamwise", "schools", "lessons", "quizzes", "h5p", "teacher_portal"):
+    for app in ("streamwise", "schools", "lessons", "quizzes", "h5p", "teacher_portal", "training"):
         for source in (REPO / app).rglob("*.py"):
             names |= set(re.findall(r"\bSTREAMWISE_[A-Z0-9_]+", source.read_text()))
     for source in (REPO / "safeguarding").rglob("*.py"):

@@ -37,6 +37,7 @@ SNAPSHOT_APPS = (
     "mfa",
     "account",
     "django_tasks_database",
+    "training",
 )
 SNAPSHOT_MODELS = (
     "auth.user",

@@ -18,6 +18,8 @@ The policy, from ARCHITECTURE.md (not from what the code happens to do):
 - a school's inspection evidence (counts and percentages, no pupil, no concern) is for its
   leaders: school admin, DSL and deputy, each for their own school; only a DSL or deputy
   records the yearly online-safety review kept with it;
+- staff training: any school's staff take the courses; a certificate is its holder's alone;
+  a school's training table is for its admins and leads, its training settings for its admins;
 - nobody sees anything of another school (404), and guessing a safeguarding URL without a lead's
   role reveals nothing (404);
 - the API answers only to a school's token (401 to a browser session), scoped to its school;
@@ -152,6 +154,9 @@ TRUST_PAGE_REDIRECT = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.TRUST_ADMIN, REDIRE
 # A case action: non-leads learn nothing (404); leads, even of another school, are refused the
 # method before any record is looked up. (So POST-only rows try one object: it stands for all.)
 LEADS_POST = grid(NOT_FOUND, (ANONYMOUS, LOGIN), (LEADS, NOT_ALLOWED))
+STAFF_POST = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (STAFF, NOT_ALLOWED))
+# Staff training: school admins and leads see their own school's table (leads of school B, B's).
+TRAINING_LEADS_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (LEADS | {R.SCHOOL_ADMIN}, OK))
 
 
 def class_page(owner: Owner) -> Cells:
@@ -197,6 +202,13 @@ def case_record(owner: Owner) -> Cells:
     """A case, flag or pupil record: the leads of its school; everyone else 404."""
     leads = LEADS_OF_A if owner.in_school_a else {R.DSL_OTHER_SCHOOL}
     return grid(NOT_FOUND, (ANONYMOUS, LOGIN), (leads, OK))
+
+
+def own_certificate(owner: Owner) -> Cells:
+    """A staff training certificate: the member of staff who passed (the owner's teacher);
+    any other member of staff 404, as if it did not exist."""
+    holder = TEACHER_OF[owner]
+    return grid(FORBIDDEN, (ANONYMOUS, LOGIN), (holder, OK), (STAFF - {holder}, NOT_FOUND))
 
 
 def api_scoped(owner: Owner) -> Cells:
@@ -374,6 +386,42 @@ def _shared_work(records: SchoolRecords) -> int:
 
     parent_packs_load(directory=FIXTURE_CURRICULUM / "parents")
     return records.assignment.pk
+
+
+def _staff_course(world: World) -> str:
+    """A shipped staff course (the courses are loaded the first time one is asked for)."""
+    from training.loader import courses_load
+    from training.models import StaffCoursePage
+
+    if not StaffCoursePage.objects.exists():
+        courses_load()
+    return StaffCoursePage.objects.get(slug="receiving-a-disclosure").slug
+
+
+def _staff_activity(world: World) -> str:
+    from training.models import StaffCoursePage
+
+    course = StaffCoursePage.objects.get(slug=_staff_course(world))
+    return next(iter(course.activities))
+
+
+def _certificate(records: SchoolRecords) -> int:
+    """A certificate of the owner's teacher, for a course they passed today."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from training.models import CourseCompletion, StaffCoursePage
+
+    course = StaffCoursePage.objects.get(slug=_staff_course(None))
+    today = timezone.localdate()
+    completion, _ = CourseCompletion.objects.get_or_create(
+        user=records.teacher,
+        school=records.group.school,
+        course=course,
+        defaults={"passed_on": today, "expires_on": today + timedelta(days=365), "score": 100},
+    )
+    return completion.pk
 
 
 # --- The table -------------------------------------------------------------------------------
@@ -642,6 +690,18 @@ ROWS: tuple[Row, ...] = (
             ),
         ),
     ),
+    # Staff training: courses are for any school's staff; certificates for their holder; the
+    # school's table for its admins and leads; its settings for its admins
+    route("training:home", STAFF_PAGE),
+    route("training:course", STAFF_PAGE, _staff_course),
+    route("training:course_activity", STAFF_POST, _staff_course, _staff_activity),
+    route("training:quiz", STAFF_PAGE, _staff_course),
+    per_owner("training:certificate", own_certificate, _certificate),
+    route("training:part_one_sign", STAFF_POST),
+    route("training:school", TRAINING_LEADS_PAGE),
+    route("training:school_export", TRAINING_LEADS_PAGE, lambda w: "csv"),
+    route("training:assign", TRAINING_LEADS_PAGE),
+    route("training:settings", SCHOOL_ADMIN_PAGE),
     # The API: a school's token, never a browser session
     route("streamwise_api:openapi-json", PUBLIC),
     route("streamwise_api:api-root", everyone(NOT_FOUND)),
@@ -657,6 +717,14 @@ ROWS: tuple[Row, ...] = (
     # for staff and editors as a preview; a visitor signed out mid-lesson is most likely a pupil
     page_type("wagtailcore.Page", not_served="only the tree root and Wagtail's starter page"),
     page_type("lessons.LessonLibraryPage", Case("the library", lambda w: w.library.url, PUBLIC)),
+    page_type(
+        "training.StaffCourseIndexPage",
+        not_served="kept outside every site; staff training is at training:home",
+    ),
+    page_type(
+        "training.StaffCoursePage",
+        not_served="kept outside every site; staff open a course at training:course",
+    ),
     page_type("lessons.ModulePage", Case("a module", lambda w: w.module.url, PUBLIC)),
     page_type(
         "lessons.LessonPage",

@@ -31,7 +31,16 @@ from .conftest_posts import World
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 PROJECT_APPS = frozenset(
-    {"schools", "lessons", "quizzes", "h5p", "teacher_portal", "safeguarding", "streamwise"}
+    {
+        "schools",
+        "lessons",
+        "quizzes",
+        "h5p",
+        "teacher_portal",
+        "safeguarding",
+        "training",
+        "streamwise",
+    }
 )
 
 
@@ -357,6 +366,36 @@ def _page_edit(w: World) -> dict:
         "seo_title": "",
         "search_description": "",
     }
+
+
+def _staff_course(w: World):
+    """A shipped staff course (loaded the first time one is asked for)."""
+    from training.loader import courses_load
+    from training.models import StaffCoursePage
+
+    if not StaffCoursePage.objects.exists():
+        courses_load()
+    return StaffCoursePage.objects.get(slug="receiving-a-disclosure")
+
+
+def _staff_quiz_answers(w: World) -> dict:
+    """Every question of the course's quiz answered right (a pass)."""
+    answers = {}
+    for number, child in enumerate(_staff_course(w).questions, start=1):
+        options = list(child.value["options"])
+        answers[f"question-{number}"] = str(next(i for i, o in enumerate(options) if o["correct"]))
+    return answers
+
+
+def _part_one_url(w: World) -> str:
+    """The sign-off, once the school has chosen a version of KCSIE Part one to read."""
+    from training.services import settings_for, settings_update
+
+    if not settings_for(w.school).part_one_version:
+        settings_update(
+            school=w.school, renewal_months=12, part_one_version="2025", part_one_due_on=None
+        )
+    return reverse("training:part_one_sign")
 
 
 HTMX = (("HX-Request", "true"),)
@@ -1094,6 +1133,57 @@ ENDPOINTS: list[Endpoint] = [
         body=lambda w: {"assign-assignee": w.dsl.pk},
         numbers=("assign-assignee",),
         foreign=lambda w: {"assign-assignee": w.far_teacher.pk},
+    ),
+    # --- Staff training ----------------------------------------------------------------------
+    Endpoint(
+        name="training_activity",
+        route="training/courses/<slug:slug>/activity/<str:activity_id>/",
+        user="teacher",
+        url=lambda w: reverse(
+            "training:course_activity",
+            args=[_staff_course(w).slug, next(iter(_staff_course(w).activities))],
+        ),
+        body=lambda w: {f"card-{i}": "helpful" for i in range(6)},
+        headers=HTMX,
+        writes=False,  # practice: answers are checked, not stored
+    ),
+    Endpoint(
+        name="training_quiz",
+        route="training/courses/<slug:slug>/quiz/",
+        user="teacher",
+        url=lambda w: reverse("training:quiz", args=[_staff_course(w).slug]),
+        body=_staff_quiz_answers,
+        numbers=tuple(f"question-{n}" for n in range(1, 6)),
+    ),
+    Endpoint(
+        name="training_part_one_sign",
+        route="training/part-one/",
+        user="teacher",
+        url=_part_one_url,
+        body=_nothing,
+    ),
+    Endpoint(
+        name="training_assign",
+        route="training/school/assign/",
+        user="school_admin",
+        url=_url("training:assign"),
+        body=lambda w: {
+            "course": _staff_course(w).slug,
+            "audience": "all",
+            "due_on": (timezone.localdate() + datetime.timedelta(30)).isoformat(),
+        },
+    ),
+    Endpoint(
+        name="training_settings",
+        route="training/school/settings/",
+        user="school_admin",
+        url=_url("training:settings"),
+        body=lambda w: {
+            "renewal_months": "24",
+            "part_one_version": "September 2025",
+            "part_one_due_on": "",
+        },
+        numbers=("renewal_months",),
     ),
 ]
 

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -20,6 +21,12 @@ class Command(BaseCommand):
             # Our own H5P content types and demo activities first: curriculum lessons embed them.
             call_command("load_h5p_demo", verbosity=options.get("verbosity", 1))
             call_command("load_curriculum", verbosity=options.get("verbosity", 1))
+            if apps.is_installed("training"):
+                call_command(
+                    "load_staff_courses",
+                    demo_school=logins.school.slug,
+                    verbosity=options.get("verbosity", 1),
+                )
             # So the teacher's portal opens on real assignments rather than an empty page.
             # (The demo school and the other school of the demo trust.)
             for slug in sorted({group.school.slug for group in logins.classes}):
