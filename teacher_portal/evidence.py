@@ -173,30 +173,21 @@ def _training_row(label, counts: dict) -> TrainingRow:
 
 
 def staff_training(school: School) -> TrainingCompliance:
-    """Counts from `training.services.compliance_summary(school)` if the training app is
-    installed: per course and for the Part one sign-off, {staff, done, due_soon, overdue}.
-
-    The summary is read as {"courses": [{"title": …, counts…}, …] or {title: counts},
-    "part_one": counts (with an optional "version")}.
+    """Counts from `training.services.compliance_summary(school)` when the training app is
+    installed (a host site may leave it out): per course and for the Part one sign-off,
+    {staff, done, due_soon, overdue}.
     """
     if not apps.is_installed("training"):
         return TrainingCompliance(available=False)
     from training.services import compliance_summary
 
     summary = compliance_summary(school)
-    courses = summary.get("courses", [])
-    if isinstance(courses, dict):
-        courses = [{"title": title, **counts} for title, counts in courses.items()]
-    rows = [_training_row(c.get("title") or c.get("name", ""), c) for c in courses]
-    part_one = summary.get("part_one")
-    if part_one:
-        version = part_one.get("version")
-        label = (
-            _("Read Keeping Children Safe in Education Part one (%(version)s)")
-            % {"version": version}
-            if version
-            else _("Read Keeping Children Safe in Education Part one")
-        )
+    rows = [_training_row(course["title"], course) for course in summary["courses"]]
+    part_one = summary["part_one"]
+    if part_one["version"]:
+        label = _("Read Keeping Children Safe in Education Part one (%(version)s)") % {
+            "version": part_one["version"]
+        }
         rows.append(_training_row(label, part_one))
     return TrainingCompliance(available=True, rows=rows)
 

@@ -130,6 +130,41 @@ def busy(school, teacher, dsl, tmp_path):
     return {"group": group, "pupils": pupils, "module": module}
 
 
+def test_staff_training_comes_from_the_training_records(client, school, school_admin, teacher, dsl):
+    """The training section is the training app's own counts: a pass, a Part one sign-off."""
+    from tests.training.conftest import right_answers
+    from training import services as training
+    from training.loader import courses_load
+    from training.models import Audience, StaffCoursePage
+
+    courses_load()
+    course = StaffCoursePage.objects.live().order_by("path").first()
+    training.settings_update(
+        school=school, renewal_months=12, part_one_version="September 2026", part_one_due_on=None
+    )
+    training.assignment_create(
+        school=school,
+        course=course,
+        audience=Audience.ALL_STAFF,
+        due_on=timezone.localdate() + datetime.timedelta(days=60),
+        by=school_admin,
+    )
+    training.quiz_submit(user=teacher, school=school, course=course, data=right_answers(course))
+    training.part_one_sign(user=dsl, school=school)
+    summary = training.compliance_summary(school)
+    counts = next(c for c in summary["courses"] if c["slug"] == course.slug)
+
+    text = _text(_get(client, school_admin))
+    table = text.split('data-evidence="training"')[1].split("</table>")[0]
+    row = table.split(f'<th scope="row">{course.title}</th>')[1].split("</tr>")[0]
+    assert row == (
+        f"<td>{counts['staff']}</td><td>1</td><td>{counts['due_soon']}</td>"
+        f"<td>{counts['overdue']}</td>"
+    )
+    part_one = table.split("Part one (September 2026)</th>")[1].split("</tr>")[0]
+    assert part_one.startswith(f"<td>{summary['part_one']['staff']}</td><td>1</td>")
+
+
 def _get(client, user, name="teacher_portal:evidence"):
     client.force_login(user)
     return client.get(reverse(name))
@@ -150,7 +185,7 @@ def test_the_page_shows_every_section_in_counts(client, school_admin, busy):
     assert "Online relationships" in strands
     gains = text.split('data-evidence="gains"')[1].split("</table>")[0]
     assert "<td>2</td>" in gains  # the two pupils who did the check before and after
-    assert "Staff training records are not kept in Streamwise on this site." in text
+    assert "No staff courses yet." in text  # none loaded here; see the training test below
     assert "4 concerns raised this school year" in text
     assert "Not acknowledged yet: 2" in text
     by_source = text.split('data-evidence="sg-source"')[1].split("</table>")[0]
