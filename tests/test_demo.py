@@ -72,8 +72,8 @@ def test_the_demo_classes_have_their_modules_assigned_once(db):
     from teacher_portal.evidence import school_evidence
     from teacher_portal.models import OnlineSafetyReview
 
-    school = assignments.first().school
     admin = get_user_model().objects.get(email="admin@oakfield.example")
+    school = admin.staff_memberships.get().school  # the demo school, not the trust's other one
     evidence = school_evidence(school=school, user=admin)
     assert [year.year_group for year in evidence.taught] == [1, 4, 7, 10]
     assert all(m.lessons_completed for year in evidence.taught for m in year.modules)
@@ -83,4 +83,8 @@ def test_the_demo_classes_have_their_modules_assigned_once(db):
     assert evidence.safeguarding.total == Concern.objects.filter(school=school).count() == 5
     assert evidence.safeguarding.median_to_acknowledge is not None
     assert sum(t.count for t in evidence.safeguarding.by_agency) == 2
+    # Staff training: the three staff courses, someone done in each kind, and Part one.
+    assert evidence.training.available and len(evidence.training.rows) == 4
+    assert any(row.done for row in evidence.training.rows[:3])
+    assert "Part one" in evidence.training.rows[3].label and evidence.training.rows[3].staff
     assert OnlineSafetyReview.objects.filter(school=school).count() == 1
