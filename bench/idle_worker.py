@@ -6,9 +6,10 @@
 
 Builds a throwaway PostgreSQL database (dropped at the end): one school, a teacher, a DSL and a
 pupil. Starts a real aiosmtpd sink and one real `manage.py safeguarding_worker` exactly as
-`scripts/serve-prod` does (options after `--` are passed on, e.g. `-- --interval 1`). After a
-settling time it samples, over `--seconds` of idleness, the CPU time of the worker process and of
-its PostgreSQL backends, as a percentage of one core. Then it raises
+`scripts/serve-prod` does (options after `--` are passed on, e.g. `-- --interval 1`). Once it
+has started (its first heartbeat) and settled, it samples, over `--seconds` of idleness, the
+CPU time of the worker process and of its PostgreSQL backends, as a percentage of one core.
+Then it raises
 `--concerns` concerns, a few idle seconds apart, and times each from `concern_raise` returning
 to the DSL's email arriving at the sink.
 """
@@ -197,6 +198,22 @@ def time_concerns(sink: Sink, users, pupil, count: int, seed: int) -> list[float
     return timings
 
 
+def _wait_until_idle(worker: subprocess.Popen, timeout: float = 120) -> None:
+    """Wait until the worker has started and recorded its first heartbeat."""
+    from django.db import connections
+
+    from safeguarding.models import WorkerHeartbeat
+
+    deadline = time.monotonic() + timeout
+    while not WorkerHeartbeat.objects.exists():
+        if worker.poll() is not None:
+            raise RuntimeError(f"the worker exited: {worker.stderr.read()[-2000:]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError("the worker did not start")
+        time.sleep(0.5)
+    connections.close_all()
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     worker_options = []
@@ -205,7 +222,9 @@ def main(argv=None) -> int:
         argv = argv[: argv.index("--")]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--settle", type=float, default=10)
+    parser.add_argument(
+        "--settle", type=float, default=10, help="seconds after its first heartbeat"
+    )
     parser.add_argument("--concerns", type=int, default=5)
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/sw_idle_bench"
@@ -248,10 +267,10 @@ def main(argv=None) -> int:
         text=True,
     )
     try:
-        print(f"Worker started: {' '.join(command[1:])}; settling {args.settle:.0f} s …")
+        print(f"Worker started: {' '.join(command[1:])}", flush=True)
+        _wait_until_idle(worker)
+        # Its start-up (imports, first connections) is over: now it only waits.
         time.sleep(args.settle)
-        if worker.poll() is not None:
-            raise RuntimeError(f"the worker exited: {worker.stderr.read()[-2000:]}")
         load_before = os.getloadavg()
         print(f"Sampling idle CPU for {args.seconds:.0f} s …", flush=True)
         idle = measure_idle(worker, args.seconds)
