@@ -157,12 +157,16 @@ def measure_idle(worker: subprocess.Popen, seconds: float) -> dict[str, float]:
                 first.setdefault(backend.pid, 0.0)
                 last[backend.pid] = used
     wall = time.monotonic() - wall_start
-    worker_used = _cpu(process) - worker_start
+    worker_total = _cpu(process)
+    worker_used = worker_total - worker_start
+    # What `ps -o %cpu` shows: CPU time since start over time since start, start-up included.
+    lifetime = 100 * worker_total / (time.time() - process.create_time())
     backends_used = sum(last[pid] - first[pid] for pid in last)
     return {
         "worker": 100 * worker_used / wall,
         "backends": 100 * backends_used / wall,
         "backend_count": len(last),
+        "lifetime": lifetime,
         "wall": wall,
     }
 
@@ -297,7 +301,8 @@ def main(argv=None) -> int:
         f"### {args.label or 'Run'} — worker options: {options}",
         "",
         f"- Idle CPU over {idle['wall']:.0f} s: worker process **{idle['worker']:.2f} %** of a "
-        f"core; the {idle['backend_count']} PostgreSQL backend(s) it used {idle['backends']:.2f} %",
+        f"core; the {idle['backend_count']} PostgreSQL backend(s) it used {idle['backends']:.2f} %"
+        f" (`ps -o %cpu` at the end, start-up averaged in: {idle['lifetime']:.1f} %)",
         f"- Concern submitted → DSL's email at the SMTP sink, {len(timings)} concerns: "
         f"{shown} s (max **{max(timings):.2f} s**)",
         f"- Load average (1/5/15 min) before sampling {load_before[0]:.2f}/{load_before[1]:.2f}/"
