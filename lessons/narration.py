@@ -286,20 +286,33 @@ def step_audio_url(lesson, step, request=None) -> str | None:
     return generated_url(step_text(lesson, step, request), band)
 
 
-def question_text(question) -> str:
-    """A quiz question's words: the story, the question, then its options in authored order."""
-    parts = [question.scenario, question.text]
-    parts += [option.text for option in question.options.all()]
-    sentences = []
-    for part in parts:
-        part = " ".join((part or "").split())
-        if part:
-            sentences.append(part if part[-1] in ".!?:;" else part + ".")
-    return " ".join(sentences)
+def _sentence(words: str | None) -> str:
+    words = " ".join((words or "").split())
+    return words if not words or words[-1] in ".!?:;" else words + "."
 
 
-def question_audio_url(question) -> str | None:
-    return generated_url(question_text(question), question.quiz.age_band)
+def question_parts(question, options=None) -> list[str]:
+    """A quiz question's words as separate recordings: the story and the question, then each
+    option in `options` order (the order this attempt shows them; authored order if omitted).
+
+    Options are shuffled per attempt, so they are narrated one file each and played in the
+    order on screen, rather than as one recording that could only follow one order."""
+    if options is None:
+        options = question.options.all()
+    stem = " ".join(s for s in (_sentence(question.scenario), _sentence(question.text)) if s)
+    return [part for part in [stem, *(_sentence(option.text) for option in options)] if part]
+
+
+def question_text(question, options=None) -> str:
+    """A quiz question's words as read aloud, options in `options` order."""
+    return " ".join(question_parts(question, options))
+
+
+def question_audio_urls(question, options=None) -> list[str]:
+    """The narration files of a question, in the order they play; empty unless all are made."""
+    band = question.quiz.age_band
+    urls = [generated_url(part, band) for part in question_parts(question, options)]
+    return urls if urls and all(urls) else []
 
 
 # Pages outside the player: (key, the template holding their words, band). They use
@@ -353,7 +366,10 @@ def curriculum_items(request=None) -> list[NarrationItem]:
     )
     for question in questions:
         key = f"quiz/{question.quiz.age_band}/{question.quiz.pk}/question-{question.pk}"
-        items.append(
-            NarrationItem(key=key, band=question.quiz.age_band, text=question_text(question))
-        )
+        stem, *options = question_parts(question)
+        items.append(NarrationItem(key=key, band=question.quiz.age_band, text=stem))
+        items += [
+            NarrationItem(key=f"{key}/option-{number}", band=question.quiz.age_band, text=text)
+            for number, text in enumerate(options, start=1)
+        ]
     return items

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F
 from wagtail.models import Page, ReferenceIndex
 
-from schools.models import Pupil, TeachingGroup
+from schools.models import Pupil, TeachingGroup, YearGroup
 
 from .models import (
     Answer,
@@ -333,3 +333,63 @@ def knowledge_map(*, group: TeachingGroup, user) -> KnowledgeMap:
                 QuizLink(quiz_id=quiz_id, title=title, pages=pages.get(quiz_id, []))
             )
     return KnowledgeMap(group=group, strands=strands, rows=rows)
+
+
+# --- Strands by year group: a whole school at a glance --------------------------------------
+
+
+@dataclass
+class YearStrands:
+    """For one year group: per strand, how many pupils are secure, developing, or hold a
+    misconception (each pupil counted once per strand, at their weakest, as in the map)."""
+
+    year_group: int
+    pupils: int
+    strands: list[StrandSummary]
+
+    @property
+    def label(self) -> str:
+        return str(YearGroup(self.year_group).label)
+
+    @property
+    def has_answers(self) -> bool:
+        return any(s.secure or s.developing or s.misconception for s in self.strands)
+
+
+def strands_by_year_group(*, pupils) -> list[YearStrands]:
+    """The knowledge map added up per year group, for pupils already scoped by the caller.
+
+    Three queries whatever the number of pupils: the pupils, their submitted attempts, and
+    their tagged answers in the counted attempts.
+    """
+    year_of = dict(pupils.values_list("pk", "year_group"))
+    attempts = (
+        Attempt.objects.submitted()
+        .filter(pupil__in=list(year_of))
+        .exclude(phase=CheckPhase.BEFORE)
+        .annotate(rule=F("quiz__counted_attempt"))
+        .only("pk", "pupil_id", "quiz_id", "number", "score", "submitted_at")
+    )
+    counted = _counted_by_pupil_and_quiz(attempts)
+    cells: dict[tuple[int, str], Cell] = defaultdict(Cell)
+    answers = (
+        Answer.objects.filter(attempt__in=[a.pk for a in counted.values()])
+        .exclude(shows="")
+        .values_list("attempt__pupil_id", "question__strand", "shows")
+    )
+    for pupil_id, strand, shows in answers:
+        cells[pupil_id, strand].counts[shows] += 1
+    years: dict[int, YearStrands] = {}
+    for year_group in sorted(set(year_of.values())):
+        years[year_group] = YearStrands(
+            year_group=year_group,
+            pupils=sum(1 for y in year_of.values() if y == year_group),
+            strands=[StrandSummary(value=s.value, label=s.label) for s in Strand],
+        )
+    index = {s.value: i for i, s in enumerate(Strand)}
+    for (pupil_id, strand), cell in cells.items():
+        level = cell.level
+        if level is not None:
+            summary = years[year_of[pupil_id]].strands[index[strand]]
+            setattr(summary, level.value, getattr(summary, level.value) + 1)
+    return list(years.values())

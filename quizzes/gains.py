@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from schools.models import Pupil
 
-from .models import Answer, Attempt, CheckPhase, Question, Quiz, Strand
+from .models import Answer, Attempt, CheckPhase, Question, QuestionType, Quiz, QuizPurpose, Strand
 from .module_checks import submitted_phases
 
 # How a pupil hears about a strand ("You know more about … now").
@@ -201,3 +201,79 @@ def pupil_check_progress(*, pupil: Pupil, quiz: Quiz) -> PupilCheckProgress:
         grew_in=grew_in,
         knows=knows,
     )
+
+
+# --- Every module check at once, for a school's evidence ------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """One module check: percent of answers secure before and after, for pupils who did both."""
+
+    quiz_id: int
+    title: str
+    age_band: str
+    did_both: int
+    before: int | None
+    after: int | None
+
+    @property
+    def change(self) -> int | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def gains_summary(*, pupils) -> list[CheckSummary]:
+    """Before and after for every module check some of these pupils did both phases of.
+
+    The same rule as `check_gains` (latest finished attempt of each phase; only pupils who did
+    both count), over all checks at once: three queries however many checks and pupils.
+    """
+    rows = (
+        Attempt.objects.submitted()
+        .filter(quiz__purpose=QuizPurpose.MODULE_CHECK, pupil__in=pupils)
+        .filter(phase__in=CheckPhase.values)
+        .values("pk", "pupil_id", "phase", "number", "quiz_id")
+    )
+    latest: dict[tuple[int, int, str], tuple[int, int]] = {}
+    for row in rows:
+        key = (row["quiz_id"], row["pupil_id"], row["phase"])
+        if key not in latest or row["number"] > latest[key][0]:
+            latest[key] = (row["number"], row["pk"])
+    phases: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for quiz_id, pupil_id, phase in latest:
+        phases[quiz_id, pupil_id].add(phase)
+    both = {key for key, found in phases.items() if len(found) == len(CheckPhase.values)}
+    if not both:
+        return []
+    paired = [pk for (quiz, pupil, _p), (_n, pk) in latest.items() if (quiz, pupil) in both]
+    secure: dict[tuple[int, str], int] = defaultdict(int)
+    for row in (
+        Answer.objects.filter(attempt_id__in=paired, is_correct=True)
+        .values("attempt__quiz_id", "attempt__phase")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        secure[row["attempt__quiz_id"], row["attempt__phase"]] = row["n"]
+    quiz_ids = {quiz for quiz, _pupil in both}
+    quizzes = (
+        Quiz.objects.filter(pk__in=quiz_ids)
+        .annotate(scored=Count("questions", filter=~Q(questions__kind=QuestionType.FREE_TEXT)))
+        .order_by("title")
+    )
+    summaries = []
+    for quiz in quizzes:
+        n = sum(1 for q, _pupil in both if q == quiz.pk)
+        whole = n * quiz.scored
+        summaries.append(
+            CheckSummary(
+                quiz_id=quiz.pk,
+                title=quiz.title,
+                age_band=quiz.age_band,
+                did_both=n,
+                before=percent(secure[quiz.pk, CheckPhase.BEFORE], whole),
+                after=percent(secure[quiz.pk, CheckPhase.AFTER], whole),
+            )
+        )
+    return summaries

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lessons.narration import question_audio_url
+from lessons.narration import question_audio_urls
 from schools.models import TeachingGroup
 from schools.permissions import get_pupil, pupil_required, teacher_required
 
@@ -175,6 +175,7 @@ def question(request, attempt_pk: int, number: int):
     else:
         form = AnswerForm(initial=AnswerForm.initial_for(current, answer), **form_kwargs)
     locked = per_question and answer is not None
+    narration_urls = question_audio_urls(current, form_kwargs["options"])
     evaluation = None
     if locked:
         evaluation = evaluate(current, answer.response, text=answer.text)
@@ -188,7 +189,8 @@ def question(request, attempt_pk: int, number: int):
             "attempt": attempt,
             "age_band": attempt.pupil.age_band.value,
             "question": current,
-            "narration_url": question_audio_url(current),
+            "narration_url": narration_urls[0] if narration_urls else None,
+            "narration_queue": narration_urls[1:],
             "form": form,
             "number": number,
             "total": len(questions),

@@ -1,4 +1,5 @@
-"""The demo school: one all-through school with staff in every role and four classes.
+"""The demo school: one all-through school with staff in every role and four classes, in a
+small trust with a second school (schools.demo_trust).
 
 Running the loader twice changes nothing: every record is looked up by a natural key first, and
 the demo logins are set to the same known values each time.
@@ -16,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .demo_editors import editorial_groups, moderation_workflow
+from .demo_trust import load_demo_trust
 from .hashers import pupil_password_check, pupil_password_make
 from .models import Pupil, School, StaffRole, TeachingGroup
 from .services import pupil_create, staff_role_grant
@@ -129,4 +131,11 @@ def load_demo_school() -> DemoLogins:
                 pupil.password_hash = pupil_password_make(DEMO_PUPIL_PASSWORD)
             pupil.failed_logins, pupil.locked_until = 0, None
             pupil.save()
+    load_demo_trust(
+        school=school,
+        logins=logins,
+        staff_user=_staff_user,
+        demo_password=DEMO_PASSWORD,
+        picture_password=DEMO_PICTURE_PASSWORD,
+    )
     return logins

@@ -8,7 +8,14 @@ an editor's "Submit to Moderators approval" always has someone who can approve i
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 WORKFLOW_NAME = "Moderators approval"
 PAGE_PERMISSIONS = {
@@ -50,5 +57,8 @@ def moderation_workflow(moderators: Group) -> Workflow:
     if not workflow.tasks.exists():
         task, _ = GroupApprovalTask.objects.get_or_create(name=WORKFLOW_NAME)
         task.groups.add(moderators)
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        # Written straight to the database: `workflow.workflow_tasks` is a modelcluster relation,
+        # whose create() only keeps the row in memory until the workflow is saved again. A
+        # workflow without its task would finish at once and publish whatever is submitted.
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     return workflow

@@ -74,6 +74,14 @@ class School(models.Model):
             "class and name, and the pupil still uses their pictures or password."
         ),
     )
+    trust = models.ForeignKey(
+        "schools.Trust",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="schools",
+        verbose_name=_("trust"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -316,3 +324,5 @@ class PupilCardToken(models.Model):
 
 from .oneroster_models import MisLink, RosterUpload  # noqa: E402,F401  (OneRoster sync)
 from .sso_models import SchoolSignIn, SignInKind  # noqa: E402,F401  (staff single sign-on)
+from .trust_models import Trust, TrustMembership, TrustRole  # noqa: E402,F401  (trusts)
+from .wonde_models import WondeConnection, WondeSync  # noqa: E402,F401  (Wonde sync)

@@ -18,6 +18,7 @@ class MisLink(models.Model):
     """One MIS record (a OneRoster sourcedId) linked to a pupil or a class of a school."""
 
     SOURCE_ONEROSTER = "oneroster"
+    SOURCE_WONDE = "wonde"  # a Wonde id (schools.wonde)
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     source = models.CharField(max_length=20, default=SOURCE_ONEROSTER)

@@ -16,14 +16,23 @@ import time
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import throttle
 from .forms import ClassCodeForm, PupilPasswordForm
-from .models import Pupil, StaffRole, TeachingGroup
-from .permissions import get_pupil, has_role, is_safeguarding_lead
+from .middleware import SESSION_KEY as SCHOOL_IN_USE_KEY
+from .models import Pupil, School, StaffRole, TeachingGroup
+from .permissions import (
+    all_roles_by_school,
+    get_pupil,
+    has_role,
+    is_safeguarding_lead,
+    is_trust_admin,
+    staff_required,
+)
 from .pictures import PICTURES, PICTURES_BY_SLUG, PICTURES_PER_PASSWORD
 from .services import PupilLoginResult, pupil_login_check
 
@@ -46,9 +55,36 @@ def home_for_user(request):
         return redirect("teacher_portal:home")
     if is_safeguarding_lead(user):
         return redirect("safeguarding:home")
+    if is_trust_admin(user):
+        return redirect("teacher_portal:trust_home")
     if user.has_perm("wagtailadmin.access_admin"):
         return redirect("wagtailadmin_home")
     return render(request, "schools/no_role.html", status=403)
+
+
+@staff_required
+@require_POST
+def school_switch(request):
+    """Work in another of the person's schools (the switcher in the staff header).
+
+    Only a school the person has a role in can be chosen (another answers 404, as if it did
+    not exist). Every page then shows the chosen school, so the person goes back to their
+    start page rather than to a page of the school they left, unless the form names a page of
+    this site to go to (the trust overview's "open this school's safeguarding" does).
+    """
+    try:
+        school_id = int(request.POST.get("school", ""))
+    except ValueError:
+        school_id = None
+    school = get_object_or_404(School, pk=school_id, pk__in=list(all_roles_by_school(request.user)))
+    request.session[SCHOOL_IN_USE_KEY] = school.pk
+    messages.success(request, _("You are now working in %(school)s.") % {"school": school.name})
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(next_url)
+    return redirect("home_for_user")
 
 
 def _blocked_response(request, wait_seconds=None):

@@ -2,7 +2,9 @@
 
     python scripts/build_illustrations.py
 
-Writes `lessons/illustrations/*.svg`: one picture per step of the ages 4-7 and 8-10 modules and
+The pictures are described in `illustrations.yaml` beside this script (who stands where, which
+props, bubbles and screens); this script holds the shapes they are drawn from. Writes
+`lessons/illustrations/*.svg`: one picture per step of the ages 4-7 and 8-10 modules and
 small picture cards for the 4-7 activities. Everything is drawn here from circles, rectangles
 and paths: friendly round-headed characters with varied skin tones and hair, tablets and phones,
 speech bubbles, trusted grown-ups and calm home, classroom or bedroom backgrounds. No stock or
@@ -12,34 +14,21 @@ changed (and `load_curriculum` imports a changed file as a new version in the im
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-OUT = Path(__file__).resolve().parent.parent / "lessons" / "illustrations"
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 
 W, H = 640, 400
-SKIN = {
-    "light": "#f6d7c3",
-    "pale": "#fbe3d6",
-    "olive": "#e0b98f",
-    "tan": "#c68e5e",
-    "brown": "#9a6440",
-    "dark": "#6b4328",
-}
-HAIR = {
-    "black": "#2b2321",
-    "brown": "#6a4326",
-    "blond": "#e2c16b",
-    "red": "#c4622d",
-    "grey": "#b9b9b9",
-}
-BACKGROUNDS = {
-    "home": ("#fdf3e1", "#e9d3ae"),
-    "kitchen": ("#eaf5ef", "#d5c3a5"),
-    "classroom": ("#e8f1fb", "#cdb892"),
-    "bedroom": ("#e6e4f6", "#c9b8a0"),
-    "garden": ("#e3f4fb", "#a8d59a"),
-}
+CARD = 240
+DATA = yaml.safe_load((Path(__file__).with_name("illustrations.yaml")).read_text(encoding="utf-8"))
+SKIN: dict[str, str] = DATA["skin"]
+HAIR: dict[str, str] = DATA["hair"]
+BACKGROUNDS: dict[str, list[str]] = DATA["backgrounds"]
+CAST: dict[str, dict] = DATA["cast"]
 
 
 def _background(kind: str) -> str:
@@ -402,249 +391,24 @@ def svg(body: str, *, width: int = W, height: int = H) -> str:
     )
 
 
-# --- The cast --------------------------------------------------------------------------------
-
-CAST = {
-    "milo": {"skin": "tan", "hair": "black", "style": "curly", "shirt": "#4b9be0"},
-    "grandad": {"skin": "dark", "hair": "grey", "style": "bald", "shirt": "#8c6bc4", "adult": True},
-    "ada": {"skin": "pale", "hair": "red", "style": "bunches", "shirt": "#f3a712"},
-    "dad-ada": {
-        "skin": "light",
-        "hair": "brown",
-        "style": "short",
-        "shirt": "#4fa3a5",
-        "adult": True,
-    },
-    "kofi": {"skin": "dark", "hair": "black", "style": "short", "shirt": "#e4572e"},
-    "mum-kofi": {
-        "skin": "brown",
-        "hair": "black",
-        "style": "wrap",
-        "shirt": "#29a36a",
-        "adult": True,
-    },
-    "zara": {"skin": "brown", "hair": "black", "style": "long", "shirt": "#e36b8c"},
-    "dad-zara": {
-        "skin": "brown",
-        "hair": "black",
-        "style": "short",
-        "shirt": "#4b7bec",
-        "adult": True,
-    },
-    "teacher": {
-        "skin": "olive",
-        "hair": "brown",
-        "style": "long",
-        "shirt": "#7c6bd6",
-        "adult": True,
-    },
-    "priya": {"skin": "tan", "hair": "black", "style": "long", "shirt": "#2fa7a0"},
-    "dad-priya": {
-        "skin": "tan",
-        "hair": "black",
-        "style": "short",
-        "shirt": "#5a6fb0",
-        "adult": True,
-    },
-    "sam": {"skin": "light", "hair": "blond", "style": "short", "shirt": "#e4572e"},
-    "mum-sam": {
-        "skin": "light",
-        "hair": "brown",
-        "style": "long",
-        "shirt": "#9b6bc4",
-        "adult": True,
-    },
-    "ellie": {"skin": "pale", "hair": "brown", "style": "long", "shirt": "#f3a712"},
-    "mum-ellie": {
-        "skin": "pale",
-        "hair": "blond",
-        "style": "short",
-        "shirt": "#29a36a",
-        "adult": True,
-    },
-    "theo": {"skin": "dark", "hair": "black", "style": "curly", "shirt": "#4b9be0"},
-    "ruby": {"skin": "light", "hair": "red", "style": "long", "shirt": "#e36b8c"},
-    "alex": {"skin": "olive", "hair": "brown", "style": "short", "shirt": "#6cc36a"},
-}
+# --- Layouts used by many pictures ------------------------------------------------------------
 
 
 def who(name: str, x: float, **extra) -> str:
     return person(x, **{**CAST[name], **extra})
 
 
+def head(x: float, y: float, skin: str) -> str:
+    """A plain round face in a skin tone (for crowds on a small card)."""
+    return f'<circle cx="{x}" cy="{y}" r="18" fill="{SKIN[skin]}"/>'
+
+
+def raw(elements: str | list[str]) -> str:
+    return elements if isinstance(elements, str) else "".join(elements)
+
+
 def scene(bg: str, *items: str) -> str:
     return svg(_background(bg) + "".join(items))
-
-
-def _kid_with_adult(bg, kid, adult, *, kid_mood="smile", holds="", symbol="heart", screen_=None):
-    items = []
-    if screen_:
-        items.append(screen(250, 40, 170, 120, content=screen_))
-    items += [who(kid, 230, mood=kid_mood, holds=holds), who(adult, 420), bubble(330, 80, symbol)]
-    return scene(bg, *items)
-
-
-def _kid_alone(bg, kid, *, mood="smile", holds="tablet", symbol="?", screen_=None):
-    items = []
-    if screen_:
-        items.append(screen(380, 130, 190, 140, content=screen_))
-    items += [who(kid, 260, mood=mood, holds=holds), bubble(360, 80, symbol, thought=True)]
-    return scene(bg, *items)
-
-
-# --- Step pictures: file name -> drawing --------------------------------------------------------
-
-STEPS = {
-    # Ages 4-7: Ask first (Milo and Grandad)
-    "ask-first-1": lambda: scene(
-        "kitchen",
-        who("grandad", 110),
-        who("milo", 300, holds="tablet"),
-        prop("dinosaur", 400, 318),
-        bubble(400, 80, "?", thought=True),
-    ),
-    "ask-first-2": lambda: _kid_alone("home", "milo", mood="unsure", symbol="?"),
-    "ask-first-3": lambda: scene(
-        "home",
-        who("milo", 320),
-        bubble(420, 70, "?", thought=True),
-        prop("crayons", 90, 360),
-        prop("blocks", 190, 340),
-        prop("book", 450, 365),
-        prop("tablet", 550, 365),
-    ),
-    "ask-first-4": lambda: _kid_with_adult(
-        "kitchen", "milo", "grandad", holds="tablet", symbol="tick"
-    ),
-    "ask-first-5": lambda: _kid_with_adult("classroom", "milo", "teacher"),
-    # Ada and Dad
-    "how-do-i-feel-1": lambda: _kid_alone("home", "ada", symbol="dots", screen_="cat"),
-    "how-do-i-feel-2": lambda: scene(
-        "home",
-        bubble(110, 80, "heart"),
-        bubble(240, 60, "?"),
-        bubble(400, 60, "dots"),
-        bubble(530, 80, "!"),
-        who("ada", 320, mood="calm"),
-    ),
-    "how-do-i-feel-3": lambda: _kid_alone(
-        "home", "ada", mood="unsure", symbol="dots", screen_="popup"
-    ),
-    "how-do-i-feel-4": lambda: _kid_alone("home", "ada", mood="smile", holds="", symbol="?"),
-    "how-do-i-feel-5": lambda: _kid_with_adult("home", "ada", "dad-ada"),
-    "how-do-i-feel-6": lambda: _kid_with_adult("classroom", "ada", "teacher"),
-    # Kofi and Mum
-    "tell-a-grown-up-1": lambda: _kid_alone("home", "kofi", symbol="heart", screen_="person"),
-    "tell-a-grown-up-2": lambda: _kid_alone(
-        "home", "kofi", mood="calm", symbol="?", screen_="chat"
-    ),
-    "tell-a-grown-up-3": lambda: _kid_with_adult(
-        "home", "kofi", "mum-kofi", kid_mood="unsure", holds="tablet", symbol="shh"
-    ),
-    "tell-a-grown-up-4": lambda: scene(
-        "classroom",
-        who("kofi", 100),
-        who("mum-kofi", 240),
-        who("teacher", 390),
-        who("grandad", 540),
-        bubble(170, 70, "heart"),
-    ),
-    "tell-a-grown-up-5": lambda: _kid_with_adult("home", "kofi", "mum-kofi", symbol="tick"),
-    "tell-a-grown-up-6": lambda: _kid_with_adult("classroom", "kofi", "teacher"),
-    # Zara and Dad
-    "you-wont-be-in-trouble-1": lambda: _kid_alone(
-        "home", "zara", mood="unsure", holds="phone", symbol="!", screen_="popup"
-    ),
-    "you-wont-be-in-trouble-2": lambda: _kid_alone(
-        "bedroom", "zara", mood="unsure", holds="teddy", symbol="dots"
-    ),
-    "you-wont-be-in-trouble-3": lambda: _kid_alone("garden", "zara", holds="", symbol="?"),
-    "you-wont-be-in-trouble-4": lambda: _kid_alone("home", "zara", holds="", symbol="tick"),
-    "you-wont-be-in-trouble-5": lambda: _kid_with_adult("bedroom", "zara", "dad-zara"),
-    "you-wont-be-in-trouble-6": lambda: _kid_with_adult("classroom", "zara", "teacher"),
-    # Ages 8-10: Priya
-    "not-who-they-say-1": lambda: _kid_alone(
-        "home", "priya", holds="laptop", symbol="heart", screen_="person"
-    ),
-    "not-who-they-say-2": lambda: _kid_alone(
-        "home", "priya", mood="calm", holds="laptop", symbol="?", screen_="chat"
-    ),
-    "not-who-they-say-3": lambda: _kid_alone("classroom", "priya", holds="", symbol="?"),
-    "not-who-they-say-4": lambda: scene(
-        "home",
-        screen(40, 40, 170, 120, content="person"),
-        screen(235, 40, 170, 120, content="fox"),
-        screen(430, 40, 170, 120, content="cat"),
-        who("priya", 320, mood="calm"),
-    ),
-    "not-who-they-say-5": lambda: _kid_with_adult("home", "priya", "dad-priya", symbol="tick"),
-    "not-who-they-say-6": lambda: _kid_with_adult("classroom", "priya", "teacher"),
-    # Sam
-    "kind-or-wrong-1": lambda: _kid_alone("home", "sam", symbol="heart", screen_="person"),
-    "kind-or-wrong-2": lambda: scene(
-        "home", bubble(150, 90, "heart"), bubble(490, 90, "?"), who("sam", 320, mood="calm")
-    ),
-    "kind-or-wrong-3": lambda: _kid_alone(
-        "home", "sam", mood="unsure", symbol="shh", screen_="chat"
-    ),
-    "kind-or-wrong-4": lambda: _kid_alone("home", "alex", mood="calm", symbol="?", screen_="chat"),
-    "kind-or-wrong-5": lambda: _kid_with_adult("home", "sam", "mum-sam", symbol="tick"),
-    "kind-or-wrong-6": lambda: _kid_with_adult("classroom", "sam", "teacher"),
-    # Ellie
-    "secrets-that-feel-bad-1": lambda: _kid_alone(
-        "home", "ellie", holds="laptop", symbol="?", screen_="fox"
-    ),
-    "secrets-that-feel-bad-2": lambda: scene(
-        "home",
-        prop("card", 150, 250),
-        bubble(150, 110, "heart"),
-        bubble(490, 110, "shh"),
-        who("ellie", 320, mood="calm"),
-    ),
-    "secrets-that-feel-bad-3": lambda: _kid_alone(
-        "home", "ellie", mood="unsure", holds="laptop", symbol="shh", screen_="fox"
-    ),
-    "secrets-that-feel-bad-4": lambda: _kid_with_adult("home", "ellie", "mum-ellie", symbol="tick"),
-    "secrets-that-feel-bad-5": lambda: _kid_with_adult("classroom", "ellie", "teacher"),
-    # Theo and Ruby
-    "block-report-tell-1": lambda: scene(
-        "classroom", who("theo", 220), who("ruby", 420), bubble(320, 80, "dots")
-    ),
-    "block-report-tell-2": lambda: scene(
-        "classroom",
-        bubble(150, 90, "1"),
-        bubble(320, 90, "2"),
-        bubble(490, 90, "3"),
-        who("teacher", 320),
-    ),
-    "block-report-tell-3": lambda: scene(
-        "classroom", who("theo", 230), who("ruby", 420, mood="unsure"), bubble(320, 80, "dots")
-    ),
-    "block-report-tell-4": lambda: scene(
-        "classroom",
-        who("theo", 160, mood="calm"),
-        who("ruby", 480, mood="calm"),
-        bubble(320, 110, "?"),
-    ),
-    "block-report-tell-5": lambda: scene(
-        "classroom",
-        who("theo", 160),
-        who("ruby", 300),
-        who("teacher", 470),
-        bubble(390, 70, "tick"),
-    ),
-    "block-report-tell-6": lambda: scene(
-        "classroom",
-        who("theo", 160),
-        who("ruby", 300),
-        who("teacher", 470),
-        bubble(390, 70, "heart"),
-    ),
-}
-
-# --- Picture cards for the 4-7 activities (square, small) ---------------------------------------
-
-CARD = 240
 
 
 def card(*items: str, bg: str = "#f4f8ff") -> str:
@@ -655,144 +419,74 @@ def card(*items: str, bg: str = "#f4f8ff") -> str:
     )
 
 
-def _mini(name: str, x: float, **extra) -> str:
-    """A character scaled to fit a card."""
-    return f'<g transform="translate({x - 0.55 * x} -95) scale(0.55)">{who(name, x, **extra)}</g>'
+def group(transform: str, *items: str) -> str:
+    return f'<g transform="{transform}">{"".join(items)}</g>'
 
 
-def _two(kid: str, adult: str) -> str:
+def kid_with_adult(bg, kid, adult, *, kid_mood="smile", holds="", symbol="heart", screen_=None):
+    items = []
+    if screen_:
+        items.append(screen(250, 40, 170, 120, content=screen_))
+    items += [who(kid, 230, mood=kid_mood, holds=holds), who(adult, 420), bubble(330, 80, symbol)]
+    return scene(bg, *items)
+
+
+def kid_alone(bg, kid, *, mood="smile", holds="tablet", symbol="?", screen_=None):
+    items = []
+    if screen_:
+        items.append(screen(380, 130, 190, 140, content=screen_))
+    items += [who(kid, 260, mood=mood, holds=holds), bubble(360, 80, symbol, thought=True)]
+    return scene(bg, *items)
+
+
+def two(kid: str, adult: str) -> str:
     """A child talking with a grown-up, for a card (no tick or cross: the card is a choice)."""
     return card(
-        f'<g transform="translate(-10 20) scale(0.6)">{who(kid, 130)}{who(adult, 270)}'
-        f"{bubble(200, 50, 'dots')}</g>",
+        group(
+            "translate(-10 20) scale(0.6)", who(kid, 130), who(adult, 270), bubble(200, 50, "dots")
+        ),
         bg="#eef6ff",
     )
 
 
-def _one(name: str) -> str:
-    return card(f'<g transform="translate(28 20) scale(0.6)">{who(name, 150)}</g>', bg="#eef6ff")
+def one(name: str) -> str:
+    return card(group("translate(28 20) scale(0.6)", who(name, 150)), bg="#eef6ff")
 
 
-CARDS = {
-    "card-ask-grown-up": lambda: _two("milo", "grandad"),
-    "card-tell-grown-up": lambda: _two("zara", "teacher"),
-    "card-tell-dad": lambda: _two("ada", "dad-ada"),
-    "card-tell-dad-zara": lambda: _two("zara", "dad-zara"),
-    "card-tell-mum": lambda: _two("kofi", "mum-kofi"),
-    "card-teacher": lambda: _one("teacher"),
-    "card-grandad": lambda: _one("grandad"),
-    "card-im-fine": lambda: card(
-        f'<g transform="translate(30 20) scale(0.6)">{who("zara", 150, mood="calm")}</g>'
-        + bubble(170, 60, "dots")
-    ),
-    "card-tablet": lambda: card(
-        '<g transform="translate(120 130) scale(2.2) translate(-0 -0)">'
-        + prop("tablet", 0, 0)
-        + "</g>"
-    ),
-    "card-hide": lambda: card(
-        '<rect x="50" y="110" width="140" height="80" rx="12" fill="#c8955d"/>'
-        '<rect x="40" y="96" width="160" height="24" rx="8" fill="#a8743f"/>'
-        + bubble(150, 60, "shh")
-    ),
-    "card-secret": lambda: card(bubble(120, 110, "shh")),
-    "card-keep-watching": lambda: card(
-        '<g transform="translate(120 120) scale(2)">'
-        + prop("tablet", 0, 0)
-        + "</g>"
-        + bubble(190, 50, "dots")
-    ),
-    "card-close-eyes": lambda: card(
-        '<circle cx="120" cy="120" r="70" fill="#f6d7c3"/>'
-        '<path d="M80 110 q14 12 28 0 M132 110 q14 12 28 0" fill="none" stroke="#2b2321" '
-        'stroke-width="6" stroke-linecap="round"/>'
-        '<path d="M100 150 q20 8 40 0" fill="none" stroke="#2b2321" stroke-width="6" '
-        'stroke-linecap="round"/>'
-    ),
-    "card-crayons": lambda: card(
-        '<g transform="translate(120 120) scale(2)">' + prop("crayons", 0, 0) + "</g>"
-    ),
-    "card-camera": lambda: card(
-        '<g transform="translate(120 120) scale(2)">' + prop("camera", 0, 0) + "</g>"
-    ),
-    "card-game": lambda: card(
-        '<rect x="40" y="80" width="160" height="90" rx="40" fill="#5a6075"/>'
-        '<path d="M80 110 v30 M65 125 h30" stroke="#ffffff" stroke-width="8" '
-        'stroke-linecap="round"/><circle cx="160" cy="115" r="9" fill="#f3a712"/>'
-        '<circle cx="145" cy="138" r="9" fill="#29bf12"/>'
-    ),
-    "card-blocks": lambda: card(
-        '<g transform="translate(120 110) scale(2)">' + prop("blocks", 0, 0) + "</g>"
-    ),
-    "card-video-call": lambda: card(screen(30, 40, 180, 150, content="person")),
-    "card-button": lambda: card(screen(30, 40, 180, 150, content="popup")),
-    "card-book": lambda: card(
-        '<g transform="translate(120 120) scale(2)">' + prop("book", 0, 0) + "</g>"
-    ),
-    "card-play-outside": lambda: card(
-        '<rect y="150" width="240" height="90" fill="#a8d59a"/>'
-        '<circle cx="190" cy="50" r="24" fill="#ffe28a"/>'
-        '<g transform="translate(120 150) scale(1.6)">' + prop("ball", 0, 0) + "</g>",
-        bg="#e3f4fb",
-    ),
-    "card-song": lambda: card(
-        '<path d="M90 170 v-100 l70 -16 v100" fill="none" stroke="#4b5b7a" stroke-width="10"/>'
-        '<circle cx="78" cy="172" r="18" fill="#4b5b7a"/>'
-        '<circle cx="148" cy="156" r="18" fill="#4b5b7a"/>',
-        bg="#fff6db",
-    ),
-    "card-message": lambda: card(screen(30, 40, 180, 150, content="chat")),
-    "card-teddy": lambda: card(
-        '<g transform="translate(120 130) scale(2.2)">' + prop("teddy", 0, 0) + "</g>"
-    ),
-    "card-worry": lambda: card(bubble(120, 110, "dots", thought=True)),
-    "card-write": lambda: card(
-        '<rect x="60" y="50" width="120" height="150" rx="8" fill="#ffffff" stroke="#7a8aa6" '
-        'stroke-width="4"/><path d="M80 90 h80 M80 120 h80 M80 150 h50" stroke="#7a8aa6" '
-        'stroke-width="6" stroke-linecap="round"/>'
-    ),
-    "card-everyone": lambda: card(
-        "".join(
-            f'<circle cx="{x}" cy="{y}" r="18" fill="{SKIN[s]}"/>'
-            for x, y, s in (
-                (60, 90, "pale"),
-                (120, 80, "brown"),
-                (180, 90, "tan"),
-                (90, 150, "dark"),
-                (150, 150, "olive"),
-            )
-        )
-    ),
-    "card-family": lambda: card(
-        f'<g transform="translate(-20 20) scale(0.6)">{who("grandad", 150)}'
-        f"{screen(230, 140, 150, 110, content='person')}</g>",
-        bg="#fff6db",
-    ),
+# --- Reading the data file ---------------------------------------------------------------------
+
+SHAPES = {
+    f.__name__: f
+    for f in (who, person, prop, screen, bubble, head, raw, kid_alone, kid_with_adult, two, one)
 }
+CONTAINERS = {"scene": scene, "card": lambda bg, *items: card(*items, bg=bg), "group": group}
 
 
-# --- Pictures a 4-7 pupil can choose instead of drawing ("say or draw" questions) ----------------
-
-SAY_OR_DRAW_OUT = OUT.parent.parent / "quizzes" / "static" / "quizzes" / "say_or_draw"
-SAY_OR_DRAW = {
-    "grown-up-at-home": lambda: _two("ada", "dad-ada"),
-    "teacher": lambda: _two("kofi", "teacher"),
-    "grandparent": lambda: _two("milo", "grandad"),
-    "friendly-chat": lambda: card(
-        f'<g transform="translate(-10 20) scale(0.6)">{who("zara", 130)}{who("mum-kofi", 270)}'
-        f"{bubble(200, 50, 'heart')}</g>",
-        bg="#fff6db",
-    ),
-}
+def draw(item: dict) -> str:
+    """One picture or item of the data file as SVG (see the notes at the top of the file)."""
+    if "draw" in item:
+        (kind,) = set(item) - {"draw"}
+        return CONTAINERS[kind](item[kind], *(draw(child) for child in item["draw"]))
+    ((name, args),) = item.items()
+    if name == "raw" or not isinstance(args, list):
+        args = [args]
+    keywords = args[-1] if args and isinstance(args[-1], dict) else {}
+    positional = args[:-1] if keywords else args
+    return SHAPES[name](*positional, **keywords)
 
 
-def build() -> list[Path]:
+def build(root: Path = ROOT) -> list[Path]:
+    """Write every picture under `root` (the repository); return the files that changed."""
     written = []
-    for folder, drawings in ((OUT, {**STEPS, **CARDS}), (SAY_OR_DRAW_OUT, SAY_OR_DRAW)):
+    folders = (
+        (root / "lessons" / "illustrations", {**DATA["steps"], **DATA["cards"]}),
+        (root / "quizzes" / "static" / "quizzes" / "say_or_draw", DATA["say_or_draw"]),
+    )
+    for folder, pictures in folders:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, draw in drawings.items():
+        for name, picture in pictures.items():
             path = folder / f"{name}.svg"
-            text = draw()
+            text = draw(picture)
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 path.write_text(text, encoding="utf-8")
                 written.append(path)
@@ -800,6 +494,10 @@ def build() -> list[Path]:
 
 
 if __name__ == "__main__":
-    changed = build()
-    total = len(STEPS) + len(CARDS) + len(SAY_OR_DRAW)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="where to write (default: the repo)"
+    )
+    changed = build(parser.parse_args().root)
+    total = sum(len(DATA[section]) for section in ("steps", "cards", "say_or_draw"))
     print(f"{total} illustrations ({len(changed)} written)")

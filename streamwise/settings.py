@@ -306,6 +306,8 @@ if AWS_STORAGE_BUCKET_NAME:
 
 
 # --- Streamwise -----------------------------------------------------------------------------
+# Wonde's API (schools.wonde); tests point it at a local server that answers the same way.
+STREAMWISE_WONDE_API_URL = os.environ.get("STREAMWISE_WONDE_API_URL", "https://api.wonde.com/v1.0")
 STREAMWISE_ESCALATE_AFTER_MINUTES = int(os.environ.get("STREAMWISE_ESCALATE_AFTER_MINUTES", "30"))
 # The key of the safeguarding access log's hash chain. Give it its own long random value in
 # production, so rotating SECRET_KEY does not make the existing chain unverifiable.

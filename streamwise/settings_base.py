@@ -67,6 +67,8 @@ STREAMWISE_MIDDLEWARE_BEFORE_SESSIONS = [
 ]
 # After the authentication middleware, in this order.
 STREAMWISE_MIDDLEWARE = [
+    # Staff who work in several schools see the one they chose in the header.
+    "schools.middleware.SchoolInUseMiddleware",
     "streamwise.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

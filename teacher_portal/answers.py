@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from lessons.models import Activity, ActivityResponse, LessonProgress
 from lessons.player import display_order, pupil_seed
 from lessons.receivers import QUIZ_ACTIVITY_TYPE
-from quizzes.models import Attempt
+from quizzes.models import Attempt, ReflectionPicture
 from quizzes.review import attempt_lines
 from schools.models import Pupil
 
@@ -181,6 +181,8 @@ class AnswerRow:
     tries: int
     lines: list[str]
     when: datetime | None
+    # The "say or draw" drawings handed in with a quiz attempt (ReflectionPicture ids).
+    drawings: tuple[int, ...] = ()
 
     @property
     def finished_text(self) -> str:
@@ -280,6 +282,7 @@ def _quiz_rows(grid: ProgressGrid, pupils: dict[int, Pupil]) -> list[AnswerRow]:
     )
     # Question by question, with the options in the order this pupil's attempt showed them.
     details = attempt_lines(list(attempts))
+    drawings = _drawings_by_attempt([attempt.pk for attempt in attempts])
     rows = []
     for attempt in attempts:
         lines = []
@@ -304,9 +307,25 @@ def _quiz_rows(grid: ProgressGrid, pupils: dict[int, Pupil]) -> list[AnswerRow]:
                 tries=attempt.number,
                 lines=lines,
                 when=attempt.submitted_at or attempt.started_at,
+                drawings=drawings.get(attempt.pk, ()),
             )
         )
     return rows
+
+
+def _drawings_by_attempt(attempt_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """{attempt id: ids of the drawings handed in with it}, in question order; one query that
+    leaves the pictures themselves in the database."""
+    found: dict[int, tuple[int, ...]] = {}
+    pictures = (
+        ReflectionPicture.objects.filter(answer__attempt_id__in=attempt_ids)
+        .exclude(drawing=b"")
+        .order_by("answer__question__sort_order", "pk")
+        .values_list("answer__attempt_id", "pk")
+    )
+    for attempt_id, pk in pictures:
+        found[attempt_id] = (*found.get(attempt_id, ()), pk)
+    return found
 
 
 def answer_rows(grid: ProgressGrid) -> list[AnswerRow]:

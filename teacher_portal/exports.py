@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -63,8 +64,22 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def answers_table(answers: Sequence[AnswerRow]) -> Table:
-    """Every activity answer and quiz attempt, as listed on the pupil pages."""
+def drawings_text(answer: AnswerRow, link: Callable[[str], str]) -> str:
+    """Says a drawing was handed in, with a link to it (`link` makes a path absolute).
+
+    The link is safe in a file that may travel: it holds only a number, and the drawing view
+    shows the picture only to someone signed in who may see that pupil (404 for anyone else),
+    so a forwarded file shows nobody else the drawing."""
+    return "; ".join(
+        _("Drawing handed in: %(url)s")
+        % {"url": link(reverse("quizzes:reflection_drawing", args=[pk]))}
+        for pk in answer.drawings
+    )
+
+
+def answers_table(answers: Sequence[AnswerRow], *, link: Callable[[str], str] = str) -> Table:
+    """Every activity answer and quiz attempt, as listed on the pupil pages; `link` turns a
+    path into the address written in the file (the request's `build_absolute_uri`)."""
     headers = [
         _("Pupil"),
         _("Lesson"),
@@ -77,6 +92,7 @@ def answers_table(answers: Sequence[AnswerRow]) -> Table:
         _("Tries"),
         _("Answer"),
         _("When"),
+        _("Drawings"),
     ]
     rows = [
         [
@@ -91,6 +107,7 @@ def answers_table(answers: Sequence[AnswerRow]) -> Table:
             answer.tries,
             answer.answer_text,
             _when(answer.when),
+            drawings_text(answer, link),
         ]
         for answer in answers
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lessons.models import LessonPage, ModulePage
@@ -329,3 +330,34 @@ class AssignmentForm(PortalForm):
             "due_on": data["due_on"],
             "pupils": list(data["pupils"]),
         }
+
+
+class OnlineSafetyReviewForm(PortalForm):
+    """The yearly online-safety review, recorded by the DSL with the governor's name."""
+
+    reviewed_on = forms.DateField(label=_("Date of the review"), widget=DateInput())
+    governor_name = forms.CharField(
+        label=_("Governor"),
+        max_length=120,
+        help_text=_("The governor who took part, as the governing body's minutes name them."),
+    )
+    what_changed = forms.CharField(
+        label=_("What changed"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What changed in the school's online-safety approach since the last review."),
+    )
+    actions = forms.CharField(
+        label=_("Actions"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What will be done next, by whom and by when."),
+    )
+
+    def clean_reviewed_on(self):
+        reviewed_on = self.cleaned_data["reviewed_on"]
+        if reviewed_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("The review has to have happened: choose today or a day before.")
+            )
+        return reviewed_on

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import School
+from schools.models import School, YearGroup
 
 API_TOKEN_PREFIX = "sw_"  # noqa: S105 - a label, not a secret
 
@@ -69,3 +69,83 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class OnlineSafetyReviewQuerySet(models.QuerySet):
+    def for_school(self, school: School):
+        return self.filter(school=school)
+
+
+class OnlineSafetyReview(models.Model):
+    """The yearly review of the school's online-safety approach, by the DSL with a governor.
+
+    Governors have no Streamwise account (giving one to someone outside the staff would open a
+    system that holds pupil data), so the DSL records the review and types the governor's name,
+    as the governing body's minutes name them. Records are kept, never edited: a correction is
+    a new review record. Written only through `teacher_portal.services.online_safety_review_record`.
+    """
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="online_safety_reviews"
+    )
+    reviewed_on = models.DateField(_("date of the review"))
+    governor_name = models.CharField(
+        _("governor"),
+        max_length=120,
+        help_text=_("The governor who took part, as the governing body's minutes name them."),
+    )
+    what_changed = models.TextField(
+        _("what changed"),
+        help_text=_("What changed in the school's online-safety approach since the last review."),
+    )
+    actions = models.TextField(
+        _("actions"), help_text=_("What will be done next, by whom and by when.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    objects = OnlineSafetyReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        verbose_name = _("online-safety review")
+        verbose_name_plural = _("online-safety reviews")
+
+    def __str__(self):
+        return f"{self.school}: online-safety review {self.reviewed_on:%d %B %Y}"
+
+
+class TrustAssignment(models.Model):
+    """A module a trust set for one year group in every one of its schools at once.
+
+    It is made of ordinary assignments, one per class of that year group (`assignments`): each
+    school sees them as its own work, and its staff may change their dates or withdraw them
+    like any other. This record only remembers what the trust asked for, and when.
+    """
+
+    trust = models.ForeignKey("schools.Trust", on_delete=models.CASCADE, related_name="assignments")
+    module = models.ForeignKey(
+        "lessons.ModulePage", on_delete=models.CASCADE, related_name="+", verbose_name=_("module")
+    )
+    year_group = models.PositiveSmallIntegerField(_("year group"), choices=YearGroup.choices)
+    opens_on = models.DateField(_("open date"))
+    due_on = models.DateField(_("due date"))
+    assignments = models.ManyToManyField("lessons.Assignment", related_name="+", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("set"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("trust-wide work")
+        verbose_name_plural = _("trust-wide work")
+
+    def __str__(self):
+        return f"{self.module} for {self.get_year_group_display()} ({self.trust})"

@@ -37,3 +37,32 @@ def school_admin_view(view):
         return view(request, *args, school=school, **kwargs)
 
     return wrapped
+
+
+#: Who reads a school's inspection evidence: its leaders, not its class teachers.
+EVIDENCE_ROLES = (StaffRole.SCHOOL_ADMIN, StaffRole.DSL, StaffRole.DEPUTY_DSL)
+
+
+def can_read_evidence(user) -> bool:
+    return has_role(user, *EVIDENCE_ROLES)
+
+
+def evidence_school(user) -> School | None:
+    """The school whose evidence a leader reads (the first, for the rare leader of two)."""
+    school_ids = sorted(schools_where(user, *EVIDENCE_ROLES))
+    return School.objects.filter(pk=school_ids[0]).first() if school_ids else None
+
+
+def evidence_view(view):
+    """A view for a school's leaders (school admin, DSL, deputy DSL), called with `school`."""
+    from schools.permissions import _require
+
+    @_require(can_read_evidence, forbidden_message="This page is for school leaders and DSLs.")
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        school = evidence_school(request.user)
+        if school is None:  # pragma: no cover - the role check has already passed
+            raise Http404
+        return view(request, *args, school=school, **kwargs)
+
+    return wrapped

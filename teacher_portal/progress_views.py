@@ -301,7 +301,7 @@ def progress_export(request, pk, assignment_pk, what, fmt):
         table = grid_table(grid)
         stem += " progress"
     else:
-        table = answers_table(answer_rows(grid))
+        table = answers_table(answer_rows(grid), link=request.build_absolute_uri)
         stem += " answers"
     return EXPORT_FORMATS[fmt](table, stem=stem)
 

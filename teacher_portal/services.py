@@ -6,11 +6,13 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from schools.models import School, TeachingGroup
+from schools.permissions import is_safeguarding_lead
 from schools.services import (
     NewPupil,
     PupilCredentials,
@@ -19,7 +21,7 @@ from schools.services import (
     staff_member_invite,
 )
 
-from .models import API_TOKEN_PREFIX, ApiToken, hash_api_token
+from .models import API_TOKEN_PREFIX, ApiToken, OnlineSafetyReview, hash_api_token
 from .roster import RosterRow, RowStatus, roster_check
 from .tasks import staff_welcome_send
 
@@ -127,3 +129,24 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - API_TOKEN_TOUCH_INTERVAL)
     ).update(last_used_at=now)
     return token
+
+
+@transaction.atomic
+def online_safety_review_record(
+    *, school: School, recorded_by, reviewed_on, governor_name: str, what_changed: str, actions: str
+):
+    """Keep the record of a yearly online-safety review with the school's evidence.
+
+    Only a DSL or deputy DSL of the school records it (PermissionDenied otherwise); the record
+    is never edited afterwards (a correction is a new record).
+    """
+    if not is_safeguarding_lead(recorded_by, school=school):
+        raise PermissionDenied("Only the school's DSL or deputy DSL records the review.")
+    return OnlineSafetyReview.objects.create(
+        school=school,
+        recorded_by=recorded_by,
+        reviewed_on=reviewed_on,
+        governor_name=governor_name.strip(),
+        what_changed=what_changed.strip(),
+        actions=actions.strip(),
+    )

@@ -4,6 +4,7 @@ from schools import sso_views
 
 from . import (
     certificate_views,
+    evidence_views,
     gains_views,
     oneroster_views,
     parents_views,
@@ -11,7 +12,9 @@ from . import (
     progress_views,
     signin_views,
     teach_views,
+    trust_views,
     views,
+    wonde_views,
 )
 
 app_name = "teacher_portal"
@@ -91,6 +94,10 @@ urlpatterns = [
     path("school/overview/", progress_views.school_overview_view, name="school_overview"),
     path("school/gains/", gains_views.school_gains, name="school_gains"),
     path("school/gains.csv", gains_views.school_gains_export, name="school_gains_export"),
+    # Inspection and governor evidence: school admins, DSLs and deputies
+    path("evidence/", evidence_views.evidence, name="evidence"),
+    path("evidence/pdf/", evidence_views.evidence_pdf, name="evidence_pdf"),
+    path("evidence/reviews/add/", evidence_views.review_add, name="evidence_review_add"),
     path("school/classes/", views.school_classes, name="school_classes"),
     path("school/classes/add/", views.class_add, name="class_add"),
     path("school/classes/<int:pk>/edit/", views.class_edit, name="class_edit"),
@@ -107,6 +114,12 @@ urlpatterns = [
     path("school/oneroster/", oneroster_views.oneroster_upload, name="oneroster_upload"),
     path("school/oneroster/check/", oneroster_views.oneroster_preview, name="oneroster_preview"),
     path("school/oneroster/apply/", oneroster_views.oneroster_apply, name="oneroster_apply"),
+    path("school/wonde/", wonde_views.wonde_home, name="wonde_home"),
+    path("school/wonde/status/", wonde_views.wonde_status, name="wonde_status"),
+    path("school/wonde/sync/", wonde_views.wonde_sync_now, name="wonde_sync_now"),
+    path("school/wonde/check/<int:pk>/", wonde_views.wonde_preview, name="wonde_preview"),
+    path("school/wonde/apply/", wonde_views.wonde_apply, name="wonde_apply"),
+    path("school/wonde/disconnect/", wonde_views.wonde_disconnect, name="wonde_disconnect"),
     path("school/staff/", views.staff_list, name="staff_list"),
     path("school/staff/add/", views.staff_add, name="staff_add"),
     path("school/staff/<int:user_pk>/", views.staff_edit, name="staff_edit"),
@@ -119,4 +132,8 @@ urlpatterns = [
         name="api_token_revoke",
     ),
     path("school/single-sign-on/", sso_views.sso_links, name="sso_links"),
+    # A trust's central team: figures across the trust's schools
+    path("trust/", trust_views.trust_home, name="trust_home"),
+    path("trust/<int:pk>/", trust_views.trust_overview_view, name="trust_overview"),
+    path("trust/<int:pk>/work/add/", trust_views.trust_assign, name="trust_assign"),
 ]

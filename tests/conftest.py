@@ -85,3 +85,7 @@ def _flush_past_truncate_triggers():
     DatabaseOperations.execute_sql_flush = execute_sql_flush
     yield
     DatabaseOperations.execute_sql_flush = original
+
+
+# A local server that answers like Wonde's API (tests/wonde_server), for the Wonde sync tests.
+from tests.wonde_server.fixtures import wonde_server  # noqa: E402,F401

@@ -64,3 +64,23 @@ def test_the_demo_classes_have_their_modules_assigned_once(db):
     for assignment in assignments:
         assert assignment.module.age_band == assignment.teaching_group.age_band.value
         assert assignment.due_on > assignment.opens_on
+
+    # Every section of the evidence page has something to show, and a second run added nothing.
+    from django.contrib.auth import get_user_model
+
+    from safeguarding.models import Concern
+    from teacher_portal.evidence import school_evidence
+    from teacher_portal.models import OnlineSafetyReview
+
+    school = assignments.first().school
+    admin = get_user_model().objects.get(email="admin@oakfield.example")
+    evidence = school_evidence(school=school, user=admin)
+    assert [year.year_group for year in evidence.taught] == [1, 4, 7, 10]
+    assert all(m.lessons_completed for year in evidence.taught for m in year.modules)
+    assert 0 < evidence.completion.whole_school.percent < 100
+    assert all(year.has_answers for year in evidence.strands)
+    assert len(evidence.gains) == 4 and all(g.change > 0 for g in evidence.gains)
+    assert evidence.safeguarding.total == Concern.objects.filter(school=school).count() == 5
+    assert evidence.safeguarding.median_to_acknowledge is not None
+    assert sum(t.count for t in evidence.safeguarding.by_agency) == 2
+    assert OnlineSafetyReview.objects.filter(school=school).count() == 1

@@ -19,6 +19,7 @@ from .access_log_anchor import (
     access_log_anchor_read,
     access_log_anchor_write,
 )
+from .activity import SafeguardingActivity, safeguarding_activity
 from .casework import (
     case_action_add,
     case_action_complete,
@@ -170,6 +171,8 @@ __all__ = [
     # reports
     "GovernorCounts",
     "governor_counts",
+    "safeguarding_activity",
+    "SafeguardingActivity",
     "school_year_of",
     # retention
     "Retention",

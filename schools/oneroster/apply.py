@@ -109,7 +109,9 @@ def _set_year_group(pupil: Pupil, year_group: int) -> None:
         pupil.locked_until = None
 
 
-def _apply(*, school: School, plan: SyncPlan) -> ApplyResult:
+def plan_apply(*, school: School, plan: SyncPlan, source: str = SOURCE) -> ApplyResult:
+    """Make the changes of a plan. Call it inside a transaction (it makes many writes, all of
+    which must stand or fall together); used by the OneRoster upload and the Wonde sync."""
     result = ApplyResult(plan=plan)
     groups: dict[str, TeachingGroup] = {}
     for cplan in plan.classes:
@@ -128,7 +130,7 @@ def _apply(*, school: School, plan: SyncPlan) -> ApplyResult:
             group.save(update_fields=["name"])
         if cplan.kind in ("new", "link"):
             MisLink.objects.create(
-                school=school, source=SOURCE, sourced_id=cplan.sourced_id, teaching_group=group
+                school=school, source=source, sourced_id=cplan.sourced_id, teaching_group=group
             )
         groups[cplan.sourced_id] = group
     for cplan, user, add in plan.teacher_changes():
@@ -162,7 +164,7 @@ def _apply(*, school: School, plan: SyncPlan) -> ApplyResult:
         for class_id in p.class_ids[1:]
     )
     MisLink.objects.bulk_create(
-        MisLink(school=school, source=SOURCE, sourced_id=p.sourced_id, pupil=pupil)
+        MisLink(school=school, source=source, sourced_id=p.sourced_id, pupil=pupil)
         for pupil, p in zip(created, new, strict=True)
     )
     result.created = created
@@ -188,7 +190,7 @@ def _apply(*, school: School, plan: SyncPlan) -> ApplyResult:
             pupil.teaching_groups.add(*(target - current))
             if p.link:
                 MisLink.objects.create(
-                    school=school, source=SOURCE, sourced_id=p.sourced_id, pupil=pupil
+                    school=school, source=source, sourced_id=p.sourced_id, pupil=pupil
                 )
     return result
 
@@ -202,7 +204,7 @@ def upload_apply(*, school: School, user, key: str) -> ApplyResult:
         if upload.applied_at is not None:
             raise AlreadyApplied
         plan = plan_sync(school=school, bundle=read_bundle(bytes(upload.data)))
-        result = _apply(school=school, plan=plan)
+        result = plan_apply(school=school, plan=plan)
         upload.applied_at = timezone.now()
         upload.data = b""
         upload.summary = {**plan.counts, "problems": len(plan.problems)}

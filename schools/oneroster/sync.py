@@ -157,9 +157,10 @@ PUPIL_KINDS = ("new", "moved", "returning", "leaving", "unchanged")
 
 
 class _Planner:
-    def __init__(self, *, school: School, bundle: Bundle):
+    def __init__(self, *, school: School, bundle: Bundle, source: str = SOURCE):
         self.school = school
         self.bundle = bundle
+        self.source = source
         self.problems: list[Problem] = []
         self.problem_users: set[str] = set()  # users.csv rows left as they are
 
@@ -302,7 +303,7 @@ class _Planner:
         links = {
             link.sourced_id: link.teaching_group
             for link in MisLink.objects.filter(
-                school=self.school, source=SOURCE, teaching_group__isnull=False
+                school=self.school, source=self.source, teaching_group__isnull=False
             ).select_related("teaching_group")
         }
         by_name = {g.name.casefold(): g for g in TeachingGroup.objects.filter(school=self.school)}
@@ -402,7 +403,7 @@ class _Planner:
         links = {
             link.sourced_id: link.pupil
             for link in MisLink.objects.filter(
-                school=self.school, source=SOURCE, pupil__isnull=False
+                school=self.school, source=self.source, pupil__isnull=False
             ).select_related("pupil")
         }
         existing = {
@@ -587,9 +588,13 @@ class _Planner:
         return sorted(plans, key=lambda s: (s.user is None, s.name.casefold()))
 
 
-def plan_sync(*, school: School, bundle: Bundle) -> SyncPlan:
-    """What syncing this bundle would change. Raises OneRosterFileError if it can't be used."""
-    return _Planner(school=school, bundle=bundle).plan()
+def plan_sync(*, school: School, bundle: Bundle, source: str = SOURCE) -> SyncPlan:
+    """What syncing this bundle would change. Raises OneRosterFileError if it can't be used.
+
+    `source` names the MIS links to match and keep (MisLink.source): a Wonde sync builds a
+    bundle from what Wonde sends and plans it here with its own source (schools.wonde).
+    """
+    return _Planner(school=school, bundle=bundle, source=source).plan()
 
 
 def age_band_changes(pupil: Pupil, year_group: int) -> bool:

@@ -102,3 +102,60 @@ def test_without_a_file_or_a_device_voice_the_page_says_so(
     # A step with no narration at all says so straight away.
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_text("Read-aloud isn't available on this device.")).to_be_visible()
+
+
+@pytest.fixture
+def quiz_audio(infant):
+    """A 4-7 quiz attempt whose first question shows its options back to front, and the
+    narration files of that question (made with espeak-ng for this test)."""
+    from quizzes import services as quiz_services
+    from tests.quizzes.helpers import make_quiz
+
+    if not shutil.which("espeak-ng"):
+        pytest.fail("espeak-ng is missing: `make install` installs it.")
+    group, credentials = infant
+    quiz = make_quiz(key="ages-4-7/test-lesson", age_band="4-7", feedback="at_end")
+    attempt = quiz_services.attempt_start(pupil=credentials.pupil, quiz=quiz)
+    first = quiz_services.attempt_questions(attempt)[0]
+    shown = sorted(first.options.all(), key=lambda o: (o.sort_order, o.pk))[::-1]
+    attempt.option_orders = {**attempt.option_orders, str(first.pk): [o.pk for o in shown]}
+    attempt.save(update_fields=["option_orders"])
+    made = []
+    names = []
+    for part in narration.question_parts(first, shown):
+        target = narration.AUDIO_DIR / narration.audio_name(part, "4-7")
+        names.append(target.name)
+        if not target.exists():
+            narration.AUDIO_DIR.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(narration.wav_to_mp3(narration.synthesise_wav(part, speed=125)))
+            made.append(target)
+    yield attempt, shown, names
+    for target in made:
+        target.unlink(missing_ok=True)
+
+
+def test_a_quiz_question_is_read_in_the_order_on_screen(page, login_pupil, infant, quiz_audio):
+    group, credentials = infant
+    attempt, shown, names = quiz_audio
+    login_pupil(
+        page, code=group.code, name="Milly", pictures=credentials.picture_password.split("-")
+    )
+    page.goto(f"/quizzes/attempts/{attempt.pk}/questions/1/")
+    form = page.locator(".quiz-card form").inner_text()
+    places = [form.index(option.text) for option in shown]
+    assert places == sorted(places)  # the options are on screen back to front
+
+    page.get_by_role("button", name="Read aloud").click()
+    heard = []
+    for _ in range(300):  # up to 30 s: the question, then each option in turn
+        src = page.evaluate("document.querySelector('audio[data-read-aloud-audio]').src")
+        name = src.rsplit("/", 1)[-1]
+        if not heard or heard[-1] != name:
+            heard.append(name)
+        paused = page.evaluate("document.querySelector('audio[data-read-aloud-audio]').paused")
+        if paused and len(heard) > 1 and name == names[0]:
+            break
+        page.wait_for_timeout(100)
+    # Played through in screen order, then ready to start again from the question.
+    assert heard == [*names, names[0]]
+    expect(page.get_by_role("button", name="Read aloud")).to_have_attribute("aria-pressed", "false")

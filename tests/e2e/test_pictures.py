@@ -72,11 +72,21 @@ def check_widths(page, assert_accessible, context):
     page.set_viewport_size({"width": PHONE, "height": 900})
 
 
+def assert_big_target(page, target, words):
+    """The target is at least 44 x 44 px once the page's stylesheets have loaded.
+
+    Measured after the load event: a label measured while the stylesheet is still on its way
+    (a slow static response on a busy machine) has its unstyled text size.
+    """
+    page.wait_for_load_state("load")
+    box = target.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, f"“{words}” is too small to tap ({box})"
+
+
 def tap_card(page, words):
     """Tap the picture card (its label) with these words; check it is a big enough target."""
     card = page.locator("label", has_text=words).first
-    box = card.bounding_box()
-    assert box["width"] >= 44 and box["height"] >= 44, f"“{words}” is too small to tap"
+    assert_big_target(page, card, words)
     assert card.locator("img.card-picture").count() == 1, f"“{words}” has no picture"
     card.click()
 
@@ -124,8 +134,7 @@ def test_a_young_pupil_taps_pictures_and_draws_an_answer(
         card = page.locator("li.sort-card", has_text=words)
         expect(card.locator("img.card-picture")).to_have_count(1)
         target = card.locator("label", has_text=label)
-        box = target.bounding_box()
-        assert box["width"] >= 44 and box["height"] >= 44
+        assert_big_target(page, target, f"{label} for {words}")
         target.click()
     page.get_by_role("button", name="Check my answers").click()
     expect(page.get_by_text("You sorted 7 of 7 cards the way we would.")).to_be_visible()

@@ -131,19 +131,47 @@ def test_an_editors_recording_wins_over_generated_audio(
     assert "lesson/test-8-10/every-activity/step-2" in keys
 
 
-def test_a_quiz_question_offers_its_narration(pupil, pupil_client, monkeypatch, tmp_path):
+def test_a_quiz_question_is_narrated_in_the_order_on_screen(
+    pupil, pupil_client, monkeypatch, tmp_path
+):
+    """Options are shuffled per attempt: the narration plays the question, then each option's
+    file in the order this attempt shows them, never the authored order."""
     from quizzes import services as quiz_services
+    from quizzes.models import Attempt
     from tests.quizzes.helpers import make_quiz
 
     monkeypatch.setattr(narration, "AUDIO_DIR", tmp_path)
     quiz = make_quiz()
     attempt = quiz_services.attempt_start(pupil=pupil, quiz=quiz)
     first = quiz_services.attempt_questions(attempt)[0]
-    text = narration.question_text(first)
-    assert first.text in text
-    assert all(option.text in text for option in first.options.all())
+    authored = sorted(first.options.all(), key=lambda o: (o.sort_order, o.pk))
+    assert len(authored) >= 3
+    # This attempt shows the options back to front (shuffling may have picked any order).
+    shown = authored[::-1]
+    attempt.option_orders = {**attempt.option_orders, str(first.pk): [o.pk for o in shown]}
+    attempt.save(update_fields=["option_orders"])
+    attempt = Attempt.objects.get(pk=attempt.pk)
+
+    stem, *options = narration.question_parts(first, quiz_services.option_order(attempt, first))
+    assert first.text in stem
+    assert options == [narration._sentence(o.text) for o in shown]
+    assert narration.question_text(first, shown) == " ".join([stem, *options])
+
     url = reverse("quizzes:question", args=[attempt.pk, 1])
     assert "data-read-aloud-audio" not in pupil_client.get(url).content.decode()
-    (tmp_path / narration.audio_name(text, "8-10")).write_bytes(b"mp3")
+    for part in [stem, *options]:  # what `make_narration` makes for this question
+        (tmp_path / narration.audio_name(part, "8-10")).write_bytes(b"mp3")
     page = pupil_client.get(url).content.decode()
-    assert narration.audio_name(text, "8-10") in page
+
+    names = [narration.audio_name(part, "8-10") for part in [stem, *options]]
+    first_file = page.index(names[0])
+    queue = page[page.index('data-read-aloud-next="') :].split('"')[1].split()
+    assert first_file < page.index("data-read-aloud-next")
+    assert [name.rsplit("/", 1)[-1] for name in queue] == names[1:]  # screen order
+    # ...and the screen shows them in that order.
+    places = [page.index(o.text) for o in shown]
+    assert places == sorted(places)
+
+    # `make_narration` makes one file per part, so every order can be played.
+    keys = {item.key: item.text for item in narration.curriculum_items() if "quiz/" in item.key}
+    assert {stem, *options} <= set(keys.values())

@@ -109,6 +109,19 @@ class World:
         return factories.staff(self.school, StaffRole.DSL)
 
     @cached_property
+    def trust_admin(self):
+        """A trust admin of a trust of Oakfield alone (Kestrels is its Year 4 class)."""
+        from schools.models import Trust, TrustMembership
+
+        trust = Trust.objects.create(name="Riverside", slug="riverside")
+        self.school.trust = trust
+        self.school.save(update_fields=["trust"])
+        self.group  # noqa: B018 - the Year 4 class the work goes to
+        user = factories.UserFactory()
+        TrustMembership.objects.create(user=user, trust=trust)
+        return user
+
+    @cached_property
     def far_teacher(self):
         return factories.staff(self.other_school, StaffRole.TEACHER)
 
@@ -409,7 +422,7 @@ def log_in(client: Client, who: str, world: World) -> None:
         return
     if who == "pupil":
         client.force_login(world.pupil.user)
-    elif who in ("teacher", "school_admin", "editor"):
+    elif who in ("teacher", "school_admin", "editor", "trust_admin"):
         client.force_login(getattr(world, who))
     elif who == "dsl":
         mfa_session(client, world.dsl)

@@ -15,9 +15,17 @@ The policy, from ARCHITECTURE.md (not from what the code happens to do):
   portal is for teaching, so a lead with no teaching role gets 403 there;
 - content editors work in the Wagtail admin: lesson content and quizzes, no pupil data;
 - lesson plans are teaching material: any school's staff (leads too) read them, pupils never;
+- a school's inspection evidence (counts and percentages, no pupil, no concern) is for its
+  leaders: school admin, DSL and deputy, each for their own school; only a DSL or deputy
+  records the yearly online-safety review kept with it;
 - nobody sees anything of another school (404), and guessing a safeguarding URL without a lead's
   role reveals nothing (404);
 - the API answers only to a school's token (401 to a browser session), scoped to its school;
+- a person in two schools sees the school chosen in the header and nothing of the other:
+  working in school A they answer exactly as a teacher of class 1, switched to school B exactly
+  as school B's teacher (`TWINS`), except for what only the other teacher did;
+- a trust admin sees the trust overview of their own trust (figures and counts, no pupil, class
+  or case) and nothing of any school's pages;
 - H5P files and the player exist only on the H5P origin (404 on the site), for anyone.
 
 A POST-only URL answers a GET with 405 once the access check has passed (so an intruder still
@@ -67,6 +75,9 @@ LEADS = frozenset({R.DSL, R.DEPUTY_DSL, R.DSL_OTHER_SCHOOL})
 LEADS_OF_A = frozenset({R.DSL, R.DEPUTY_DSL})
 PORTAL_USERS = TEACHERS | {R.SCHOOL_ADMIN}  # the portal is for teaching and running a school
 STAFF = TEACHERS | LEADS | {R.SCHOOL_ADMIN}  # anyone with a role in a school
+TWO_SCHOOLS = frozenset({R.TWO_SCHOOLS_AT_A, R.TWO_SCHOOLS_AT_B})
+# A switch position answers as the teacher of the same classes in the school in use.
+TWINS = {R.TWO_SCHOOLS_AT_A: R.TEACHER, R.TWO_SCHOOLS_AT_B: R.TEACHER_OTHER_SCHOOL}
 LOGGED_IN = frozenset(PEOPLE) - ANONYMOUS
 EVERYONE = frozenset(PEOPLE)
 
@@ -74,13 +85,16 @@ Cells = Mapping[Role, Outcome]
 
 
 def grid(otherwise: Outcome, *rules: tuple[Role | Collection[Role], Outcome]) -> Cells:
-    """Expected outcomes for the twelve people: each rule names some roles, the rest get
-    `otherwise`. A role may appear in one rule only, so a row reads without surprises."""
+    """Expected outcomes for the fifteen people: each rule names some roles, the rest get
+    `otherwise`, except that a switch position not named gets its twin's outcome (`TWINS`).
+    A role may appear in one rule only, so a row reads without surprises."""
     cells: dict[Role, Outcome] = {}
     for roles, outcome in rules:
         for role in {roles} if isinstance(roles, Role) else roles:
             assert role not in cells, f"{role} is given two outcomes"
             cells[role] = outcome
+    for twin, like in TWINS.items():
+        cells.setdefault(twin, cells.get(like, otherwise))
     return {role: cells.get(role, otherwise) for role in PEOPLE}
 
 
@@ -132,6 +146,9 @@ SCHOOL_ADMIN_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, OK))
 SCHOOL_ADMIN_POST = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, NOT_ALLOWED))
 STAFF_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (STAFF, OK))
 LEADS_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (LEADS, OK))
+EVIDENCE_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (LEADS | {R.SCHOOL_ADMIN}, OK))
+TRUST_PAGE = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.TRUST_ADMIN, OK))
+TRUST_PAGE_REDIRECT = grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.TRUST_ADMIN, REDIRECT))
 # A case action: non-leads learn nothing (404); leads, even of another school, are refused the
 # method before any record is looked up. (So POST-only rows try one object: it stands for all.)
 LEADS_POST = grid(NOT_FOUND, (ANONYMOUS, LOGIN), (LEADS, NOT_ALLOWED))
@@ -167,7 +184,13 @@ def pupil_drawing(owner: Owner) -> Cells:
 def raised_concern(owner: Owner) -> Cells:
     """The status of a concern: the member of staff who raised it (its teacher) only."""
     raiser = TEACHER_OF[owner]
-    return grid(FORBIDDEN, (ANONYMOUS, LOGIN), (raiser, OK), (STAFF - {raiser}, NOT_FOUND))
+    return grid(
+        FORBIDDEN,
+        (ANONYMOUS, LOGIN),
+        (raiser, OK),
+        (STAFF - {raiser}, NOT_FOUND),
+        (TWO_SCHOOLS, NOT_FOUND),  # they teach the class but did not raise it
+    )
 
 
 def case_record(owner: Owner) -> Cells:
@@ -328,6 +351,13 @@ def _attachment_url(owner: Owner) -> UrlBuilder:
     return url
 
 
+def _wonde_preview(records: SchoolRecords) -> int:
+    """A first Wonde sync of the records' school, waiting for its admin to check it."""
+    from tests.wonde_server.records import wonde_preview_sync
+
+    return wonde_preview_sync(records.group.school).pk
+
+
 def _with_parent_pack(world: World) -> str:
     """The world's 8–10 module, with its parent and carer pack loaded (the fixture file)."""
     from lessons.parents import parent_packs_load
@@ -424,6 +454,10 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "lesson_plan_pdf", STAFF_PAGE, lambda w: w.lesson.pk),
     route(PORTAL + "module_plans", STAFF_PAGE, lambda w: w.module.pk),
     route(PORTAL + "module_plans_pdf", STAFF_PAGE, lambda w: w.module.pk),
+    # Teacher portal: the school's inspection evidence, for its leaders (each their own school)
+    route(PORTAL + "evidence", EVIDENCE_PAGE),
+    route(PORTAL + "evidence_pdf", EVIDENCE_PAGE),
+    route(PORTAL + "evidence_review_add", LEADS_PAGE),
     # Teacher portal: the school admin's pages
     route(PORTAL + "school_overview", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "school_gains", SCHOOL_ADMIN_PAGE),
@@ -448,6 +482,12 @@ ROWS: tuple[Row, ...] = (
         grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.SCHOOL_ADMIN, REDIRECT)),
     ),
     route(PORTAL + "oneroster_apply", SCHOOL_ADMIN_POST),
+    route(PORTAL + "wonde_home", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "wonde_status", SCHOOL_ADMIN_PAGE),
+    route(PORTAL + "wonde_sync_now", SCHOOL_ADMIN_POST),
+    per_owner(PORTAL + "wonde_preview", school_record, _wonde_preview),
+    route(PORTAL + "wonde_apply", SCHOOL_ADMIN_POST),
+    route(PORTAL + "wonde_disconnect", SCHOOL_ADMIN_POST),
     route(PORTAL + "staff_list", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "staff_add", SCHOOL_ADMIN_PAGE),
     per_owner(PORTAL + "staff_edit", school_record, teacher),
@@ -682,4 +722,39 @@ ROWS: tuple[Row, ...] = (
     # Parent and carer packs (issue 12): public, the same for everyone, nothing about anyone
     route("parents:pack", PUBLIC, _with_parent_pack),
     route("parents:pack_pdf", PUBLIC, _with_parent_pack),
+    # Trusts and school switching (issue 17)
+    route("school_switch", grid(FORBIDDEN, (ANONYMOUS, LOGIN), (STAFF, NOT_ALLOWED))),
+    route(PORTAL + "trust_home", TRUST_PAGE_REDIRECT),
+    Row(
+        key=PORTAL + "trust_overview",
+        name=PORTAL + "trust_overview",
+        cases=(
+            Case(
+                "trust_overview (their trust)",
+                lambda w: reverse(PORTAL + "trust_overview", args=[w.trust.pk]),
+                TRUST_PAGE,
+            ),
+            Case(
+                "trust_overview (another trust)",
+                lambda w: reverse(PORTAL + "trust_overview", args=[w.other_trust.pk]),
+                grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.TRUST_ADMIN, NOT_FOUND)),
+            ),
+        ),
+    ),
+    Row(
+        key=PORTAL + "trust_assign",
+        name=PORTAL + "trust_assign",
+        cases=(
+            Case(
+                "trust_assign (their trust)",
+                lambda w: reverse(PORTAL + "trust_assign", args=[w.trust.pk]),
+                TRUST_PAGE,
+            ),
+            Case(
+                "trust_assign (another trust)",
+                lambda w: reverse(PORTAL + "trust_assign", args=[w.other_trust.pk]),
+                grid(FORBIDDEN, (ANONYMOUS, LOGIN), (R.TRUST_ADMIN, NOT_FOUND)),
+            ),
+        ),
+    ),
 )

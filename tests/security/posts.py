@@ -240,6 +240,29 @@ def _oneroster_key(w: World) -> dict:
     return {"key": upload.key}
 
 
+def _wonde_connect(w: World) -> dict:
+    return {"token": "wonde-test-token-0123456789abcdef", "wonde_school_id": "A1930499544"}
+
+
+def _wonde_connected(w: World) -> dict:
+    from tests.wonde_server.records import wonde_connection
+
+    wonde_connection(w.school)
+    return {}
+
+
+def _wonde_preview(w: World) -> dict:
+    from tests.wonde_server.records import wonde_preview_sync
+
+    return {"sync": wonde_preview_sync(w.school).pk}
+
+
+def _wonde_preview_other_school(w: World) -> dict:
+    from tests.wonde_server.records import wonde_preview_sync
+
+    return {"sync": wonde_preview_sync(w.other_school).pk}
+
+
 def _sent(w: World):
     """A file sent by the world's DSL (its token and code are known only when it is sent)."""
     if "_sent_transfer" not in w.__dict__:
@@ -407,6 +430,27 @@ ENDPOINTS: list[Endpoint] = [
         url=_url("pupil_logout"),
         body=_nothing,
         writes=False,  # only the session goes
+    ),
+    # --- The school in use (issue 17) ------------------------------------------------------
+    Endpoint(
+        name="school_switch",
+        route="home/school/",
+        user="teacher",
+        url=_url("school_switch"),
+        body=lambda w: {"school": w.school.pk},
+        numbers=("school",),
+        writes=False,  # the chosen school goes in the session
+        foreign=lambda w: {"school": w.other_school.pk},
+    ),
+    Endpoint(
+        name="trust_assign",
+        route="portal/trust/<int:pk>/work/add/",
+        user="trust_admin",
+        url=lambda w: reverse(
+            "teacher_portal:trust_assign", args=[w.trust_admin.trust_memberships.get().trust_id]
+        ),
+        body=lambda w: _dates(module=str(w.module.pk), year_group="4"),
+        numbers=("module", "year_group"),
     ),
     # --- Lesson player (LessonPage routes) -----------------------------------------------
     Endpoint(
@@ -656,6 +700,36 @@ ENDPOINTS: list[Endpoint] = [
         body=_oneroster_key,
     ),
     Endpoint(
+        name="wonde_home",
+        route="portal/school/wonde/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_home"),
+        body=_wonde_connect,
+    ),
+    Endpoint(
+        name="wonde_sync_now",
+        route="portal/school/wonde/sync/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_sync_now"),
+        body=_wonde_connected,
+    ),
+    Endpoint(
+        name="wonde_apply",
+        route="portal/school/wonde/apply/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_apply"),
+        body=_wonde_preview,
+        foreign=_wonde_preview_other_school,
+        numbers=("sync",),
+    ),
+    Endpoint(
+        name="wonde_disconnect",
+        route="portal/school/wonde/disconnect/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_disconnect"),
+        body=_wonde_connected,
+    ),
+    Endpoint(
         name="staff_add",
         route="portal/school/staff/add/",
         user="school_admin",
@@ -675,6 +749,19 @@ ENDPOINTS: list[Endpoint] = [
         user="school_admin",
         url=_url("teacher_portal:staff_remove", lambda w: w.colleague.pk),
         body=_nothing,
+    ),
+    # --- Teacher portal: the evidence page's yearly online-safety review (DSL) -------------
+    Endpoint(
+        name="evidence_review_add",
+        route="portal/evidence/reviews/add/",
+        user="dsl",
+        url=_url("teacher_portal:evidence_review_add"),
+        body=lambda w: {
+            "reviewed_on": str(timezone.localdate()),
+            "governor_name": "Mr K. Osei",
+            "what_changed": "Filtering now covers the new tablets.",
+            "actions": "Review again next September.",
+        },
     ),
     Endpoint(
         name="api_tokens",

@@ -180,6 +180,23 @@ MARKERS_SHOWN = [
         lambda w: reverse("streamwise_api:list_classes"),
         {Marker.CLASS_ONE, Marker.OTHER_CLASS},
     ),
+    # One login in two schools: each switch position shows its own school's class, and the
+    # header offers both schools by name.
+    (
+        Role.TWO_SCHOOLS_AT_A,
+        lambda w: reverse("teacher_portal:home"),
+        {Marker.CLASS_ONE, Marker.NAME_A, Marker.NAME_B},
+    ),
+    (
+        Role.TWO_SCHOOLS_AT_B,
+        lambda w: reverse("teacher_portal:home"),
+        {Marker.OTHER_SCHOOL, Marker.NAME_A, Marker.NAME_B},
+    ),
+    (
+        Role.TRUST_ADMIN,
+        lambda w: reverse("teacher_portal:trust_overview", args=[w.trust.pk]),
+        {Marker.NAME_A, Marker.NAME_B},
+    ),
 ]
 
 

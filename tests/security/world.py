@@ -4,10 +4,12 @@
 builds it once for a test module inside a transaction that is rolled back at the end, so each
 test runs in a savepoint over shared data and nothing leaks into other modules.
 
-School A ("ZZ-SCHOOL-A Oakfield") has class 1 (taught by `teacher`) and class 2 (taught by
-`teacher_other_class`); school B ("ZZ-OTHER-SCHOOL Elmwood") has one class. Every record carries
-a marker of who may see it (see `Marker`), so a page that answers 200 can be searched for data
-its viewer must not see. Use it from another module with::
+School A ("ZZ-NAME-OF-A Oakfield") has class 1 (taught by `teacher`) and class 2 (taught by
+`teacher_other_class`); school B ("ZZ-NAME-OF-B Elmwood") has one class. Both are in one trust,
+whose trust admin has no role in either school. One teacher works in both schools (class 1 and
+school B's class) and appears twice: working in school A, and after switching to school B.
+Every record carries a marker of who may see it (see `Marker`), so a page that answers 200 can
+be searched for data its viewer must not see. Use it from another module with::
 
     from tests.security.world import world_in_transaction
 
@@ -37,7 +39,9 @@ from lessons.services import assignment_create
 from quizzes import services as quiz_services
 from safeguarding.models import ChronologyEntry
 from safeguarding.services import concern_raise, flag_raise
-from schools.models import StaffRole
+from schools.middleware import SESSION_KEY as SCHOOL_IN_USE_KEY
+from schools.models import School, StaffRole, Trust, TrustMembership
+from schools.services import staff_role_grant
 from teacher_portal.services import api_token_create
 from tests import factories
 from tests.h5p.builders import package
@@ -67,16 +71,20 @@ class Marker(StrEnum):
     No marker is a substring of another.
     """
 
-    SCHOOL_A = "ZZ-SCHOOL-A"  # school A as a whole: its name, its API tokens
+    SCHOOL_A = "ZZ-SCHOOL-A"  # school A as a whole: its API tokens, its staff
     CLASS_ONE = "ZZ-CLASS-ONE"  # class 1 of school A and its pupils
     OTHER_CLASS = "ZZ-OTHER-CLASS"  # class 2 of school A and its pupils
     OTHER_SCHOOL = "ZZ-OTHER-SCHOOL"  # school B, its class, pupils and tokens
+    # The schools' names alone: a person in both schools, or in their trust, sees both names
+    # (the school switcher, the trust overview) without seeing anything else of either.
+    NAME_A = "ZZ-NAME-OF-A"
+    NAME_B = "ZZ-NAME-OF-B"
     CASE_A = "ZZ-CASE-A-DETAIL"  # what a concern or flag in school A says
     CASE_B = "ZZ-CASE-B-DETAIL"  # what a concern or flag in school B says
 
 
 class Role(StrEnum):
-    """The twelve ways a person can meet Streamwise, and the two API tokens."""
+    """The fifteen ways a person can meet Streamwise, and the two API tokens."""
 
     ANONYMOUS = "anonymous"
     PUPIL = "pupil"
@@ -90,6 +98,11 @@ class Role(StrEnum):
     DSL_OTHER_SCHOOL = "DSL of another school"
     SCHOOL_ADMIN = "school admin"
     CONTENT_EDITOR = "content editor"
+    # One teacher in two schools (class 1 in school A, the class of school B), in each switch
+    # position: the same login, with school A or school B chosen in the header.
+    TWO_SCHOOLS_AT_A = "teacher in two schools, working in school A"
+    TWO_SCHOOLS_AT_B = "teacher in two schools, working in school B"
+    TRUST_ADMIN = "trust admin (no role in a school)"
     # Not people: a school's IT system calling the API with a token.
     API_TOKEN = "API token of school A"
     API_TOKEN_OTHER_SCHOOL = "API token of school B"
@@ -103,7 +116,8 @@ PEOPLE = tuple(role for role in Role if not role.name.startswith("API_"))
 API_TOKENS = (Role.API_TOKEN, Role.API_TOKEN_OTHER_SCHOOL)
 
 _SCHOOL_A_TEACHING = frozenset({Marker.SCHOOL_A, Marker.CLASS_ONE, Marker.OTHER_CLASS})
-VISIBLE_MARKERS: dict[Role, frozenset[Marker]] = {
+_BOTH_NAMES = frozenset({Marker.NAME_A, Marker.NAME_B})
+_VISIBLE: dict[Role, frozenset[Marker]] = {
     Role.ANONYMOUS: frozenset(),
     Role.PUPIL: frozenset({Marker.SCHOOL_A, Marker.CLASS_ONE}),
     Role.PUPIL_OTHER_CLASS: frozenset({Marker.SCHOOL_A, Marker.OTHER_CLASS}),
@@ -118,7 +132,20 @@ VISIBLE_MARKERS: dict[Role, frozenset[Marker]] = {
     Role.CONTENT_EDITOR: frozenset(),
     Role.API_TOKEN: _SCHOOL_A_TEACHING,
     Role.API_TOKEN_OTHER_SCHOOL: frozenset({Marker.OTHER_SCHOOL}),
+    Role.TWO_SCHOOLS_AT_A: frozenset({Marker.SCHOOL_A, Marker.CLASS_ONE}) | _BOTH_NAMES,
+    Role.TWO_SCHOOLS_AT_B: frozenset({Marker.OTHER_SCHOOL}) | _BOTH_NAMES,
+    Role.TRUST_ADMIN: _BOTH_NAMES,
 }
+
+
+def _with_names(markers: frozenset[Marker]) -> frozenset[Marker]:
+    """Whoever may see something of a school may see its name."""
+    names = {Marker.NAME_A} if Marker.SCHOOL_A in markers else set()
+    names |= {Marker.NAME_B} if Marker.OTHER_SCHOOL in markers else set()
+    return markers | names
+
+
+VISIBLE_MARKERS = {role: _with_names(markers) for role, markers in _VISIBLE.items()}
 
 
 @dataclass
@@ -157,6 +184,8 @@ class World:
     h5p_library_file: str
     api_token: object
     api_token_other_school: object
+    trust: object = None  # schools A and B
+    other_trust: object = None  # a trust the trust admin has no role in
     api_secrets: dict[Role, str] = field(default_factory=dict)
     clients: dict[Role, Client] = field(default_factory=dict)
 
@@ -229,8 +258,8 @@ def build_world() -> World:
     """Create every school, person and record. Call it with database access."""
     curriculum_load(directory=FIXTURE_CURRICULUM)
     module = ModulePage.objects.get(slug="test-8-10")
-    school_a = _school(f"{Marker.SCHOOL_A} Oakfield", "zz-oakfield")
-    school_b = _school(f"{Marker.OTHER_SCHOOL} Elmwood", "zz-elmwood")
+    school_a = _school(f"{Marker.NAME_A} Oakfield", "zz-oakfield")
+    school_b = _school(f"{Marker.NAME_B} Elmwood", "zz-elmwood")
 
     teacher = _staff(school_a, StaffRole.TEACHER, "Tess")
     teacher_other_class = _staff(school_a, StaffRole.TEACHER, "Theo")
@@ -282,6 +311,15 @@ def build_world() -> World:
         school=school_b, name=f"{Marker.OTHER_SCHOOL} MIS sync", created_by=teacher_other_school
     )
     content, content_file, library, library_file = _h5p_content()
+    two_schools = _staff(school_a, StaffRole.TEACHER, "Pat")
+    staff_role_grant(user=two_schools, school=school_b, role=StaffRole.TEACHER)
+    for group in (class_one.group, other_school.group):
+        group.teachers.add(two_schools)
+    trust = Trust.objects.create(name="Riverside Learning Trust", slug="zz-riverside")
+    School.objects.filter(pk__in=[school_a.pk, school_b.pk]).update(trust=trust)
+    other_trust = Trust.objects.create(name="Hillside Trust", slug="zz-hillside")
+    trust_admin = factories.UserFactory(first_name="Tam")
+    TrustMembership.objects.create(user=trust_admin, trust=trust)
 
     users = {
         Role.PUPIL: class_one.pupil.user,
@@ -295,6 +333,9 @@ def build_world() -> World:
         Role.DSL_OTHER_SCHOOL: _staff(school_b, StaffRole.DSL, "Dora"),
         Role.SCHOOL_ADMIN: school_admin,
         Role.CONTENT_EDITOR: editor,
+        Role.TWO_SCHOOLS_AT_A: two_schools,
+        Role.TWO_SCHOOLS_AT_B: two_schools,
+        Role.TRUST_ADMIN: trust_admin,
     }
     world = World(
         users=users,
@@ -316,12 +357,19 @@ def build_world() -> World:
         api_token=token,
         api_token_other_school=token_b,
         api_secrets={Role.API_TOKEN: secret, Role.API_TOKEN_OTHER_SCHOOL: secret_b},
+        trust=trust,
+        other_trust=other_trust,
     )
     world.clients = _clients(world)
     return world
 
 
 SAFEGUARDING_LEADS = (Role.DSL, Role.DEPUTY_DSL, Role.DSL_OTHER_SCHOOL)
+# The school each switch position has chosen in the header (kept in the session).
+SWITCHED_TO = {
+    Role.TWO_SCHOOLS_AT_A: lambda world: world.school_a,
+    Role.TWO_SCHOOLS_AT_B: lambda world: world.school_b,
+}
 
 
 def _clients(world: World) -> dict[Role, Client]:
@@ -333,6 +381,10 @@ def _clients(world: World) -> dict[Role, Client]:
             mfa_session(client, user)
         else:
             client.force_login(user)
+        if role in SWITCHED_TO:
+            session = client.session
+            session[SCHOOL_IN_USE_KEY] = SWITCHED_TO[role](world).pk
+            session.save()
         clients[role] = client
     for role, secret in world.api_secrets.items():
         clients[role] = Client(headers={"Authorization": f"Bearer {secret}"})

@@ -121,6 +121,7 @@ def test_the_answers_download_matches_the_drill_down(teacher_client, work, group
         "Tries",
         "Answer",
         "When",
+        "Drawings",
     ]
     assert len(rows) == len(answers) + 1 == 4
     for row, answer in zip(rows[1:], answers, strict=True):
@@ -209,3 +210,56 @@ def test_downloads_are_for_those_who_see_the_class(client, work, school, other_s
 def test_unknown_formats_are_not_found(teacher_client, work):
     assert teacher_client.get(export_url(work, "grid", "pdf")).status_code == 404
     assert teacher_client.get(export_url(work, "secrets", "csv")).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_drawing_handed_in_is_in_the_answers_with_a_link_only_its_viewers_can_open(
+    client, teacher_client, work, group, short_lesson, young_pupil, school, other_school, fmt
+):
+    from lessons.models import LessonPage
+    from quizzes import say_or_draw
+    from quizzes import services as quiz_services
+    from tests.quizzes.helpers import make_quiz, question
+    from tests.quizzes.test_say_or_draw import png_data_url
+
+    quiz = make_quiz(key="test-8-10/two-activities", title="Two activities quiz")
+    short_lesson.quiz = quiz
+    short_lesson.save_revision().publish()
+    isla = young_pupil.pupil
+    jack = factories.pupil(group, "Jack").pupil
+    reflection = question(quiz, "q7")
+    png = say_or_draw.drawing_from_data_url(png_data_url())
+    handed_in = {}
+    for pupil, picture in (
+        (isla, say_or_draw.PictureAnswer(drawing=png)),
+        (jack, say_or_draw.PictureAnswer(chosen=say_or_draw.PICTURE_CHOICES[0].key)),
+    ):
+        attempt = quiz_services.attempt_start(pupil=pupil, quiz=quiz)
+        answer = quiz_services.answer_save(
+            attempt=attempt, question=reflection, raw={"text": "Tell my teacher"}
+        )
+        handed_in[pupil.display_name] = say_or_draw.picture_save(answer=answer, picture=picture)
+    assert LessonPage.objects.get(pk=short_lesson.pk).quiz_id == quiz.pk
+
+    response = teacher_client.get(export_url(work, "answers", fmt))
+    rows = as_text(read_csv(response) if fmt == "csv" else read_xlsx(response))
+    assert rows[0][-1] == "Drawings"
+    drawing_url = "http://testserver" + reverse(
+        "quizzes:reflection_drawing", args=[handed_in["Isla"].pk]
+    )
+    quiz_rows = {row[0]: row for row in rows[1:] if row[4] == "Quiz"}
+    assert quiz_rows["Isla"][-1] == f"Drawing handed in: {drawing_url}"
+    assert quiz_rows["Jack"][-1] == ""  # chose a picture: no drawing handed in
+    assert all(row[-1] == "" for row in rows[1:] if row[4] != "Quiz")
+
+    # The link opens the drawing for the class's teacher, and for nobody else.
+    opened = teacher_client.get(drawing_url)
+    assert opened.status_code == 200 and opened["Content-Type"] == "image/png"
+    assert bytes(opened.content) == png
+    for stranger in (
+        factories.staff(school, StaffRole.TEACHER),  # same school, not their class
+        factories.staff(other_school, StaffRole.SCHOOL_ADMIN),
+        jack.user,
+    ):
+        client.force_login(stranger)
+        assert client.get(drawing_url).status_code == 404

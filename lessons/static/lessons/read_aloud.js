@@ -84,10 +84,28 @@ function setUp(box) {
     show(queue.length > 0);
   };
 
+  // A quiz question is narrated in parts (its question, then each option in the order on
+  // screen): the files after the first are listed in data-read-aloud-next and play in turn.
+  const following = audio?.dataset.readAloudNext?.split(" ").filter(Boolean) ?? [];
+  const playlist = audio ? [audio.src, ...following] : [];
+  let part = 0;
+  const cue = (index) => {
+    part = index;
+    if (audio.src !== playlist[index]) audio.src = playlist[index];
+  };
+
   if (audio) {
     audio.addEventListener("play", () => show(true));
     audio.addEventListener("pause", () => show(false));
-    audio.addEventListener("ended", () => show(false));
+    audio.addEventListener("ended", () => {
+      if (part + 1 < playlist.length) {
+        cue(part + 1);
+        audio.play().catch(() => show(false));
+        return;
+      }
+      cue(0);
+      show(false);
+    });
     audio.addEventListener("error", () => {
       // The file is missing or cannot be played here: use the device voice instead.
       audioBroken = true;

@@ -21,8 +21,12 @@ class Command(BaseCommand):
             call_command("load_h5p_demo", verbosity=options.get("verbosity", 1))
             call_command("load_curriculum", verbosity=options.get("verbosity", 1))
             # So the teacher's portal opens on real assignments rather than an empty page.
+            # (The demo school and the other school of the demo trust.)
+            for slug in sorted({group.school.slug for group in logins.classes}):
+                call_command("assign_demo_modules", school=slug, verbosity=options["verbosity"])
+            # Lessons taught, checks, concerns and a review: the evidence page has every section.
             call_command(
-                "assign_demo_modules", school=logins.school.slug, verbosity=options["verbosity"]
+                "load_evidence_demo", school=logins.school.slug, verbosity=options["verbosity"]
             )
         out = self.stdout.write
         out(self.style.SUCCESS(f"Demo school ready: {logins.school.name}"))

@@ -1,7 +1,4 @@
-"""Runs first among the browser tests: after some others (test_dsl_triage) the submit below is
-refused with "you do not have permission" — a state leak between tests not yet found.
-
-The demo's content team in the Wagtail admin: the editor changes a lesson and sees it in the
+"""The demo's content team in the Wagtail admin: the editor changes a lesson and sees it in the
 preview panel, submits it, the moderator approves it and the change is live on the lesson page.
 People who may not use the admin get a clear page there instead."""
 

@@ -1,0 +1,130 @@
+"""Laying out what Wonde sent as the tables of a OneRoster 1.1 bundle, for schools.oneroster.
+
+One org (the school), one class row per Wonde class, one user row per student (role student)
+and per employee (role teacher), and one enrollment per class member. Rows are numbered in the
+order Wonde listed them, so a problem in the preview says which record it is ("Wonde pupils and
+staff", record 12). Year groups are read from the student's included year ("Year 7",
+"Reception") and handed on in words, never as a bare number (a OneRoster grade "07" would mean
+US grade 7).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import YearGroup
+from schools.oneroster.reader import Bundle, Table
+
+# What the preview calls each table (the planner names the OneRoster file).
+TABLE_LABELS = {
+    "users.csv": _("Wonde pupils and staff"),
+    "classes.csv": _("Wonde classes"),
+    "enrollments.csv": _("Wonde class lists"),
+}
+
+
+def _included(record: dict, name: str):
+    value = record.get(name)
+    return value.get("data") if isinstance(value, dict) else None
+
+
+def _text(value) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def year_of(student: dict) -> str:
+    """The student's year group in words ("Year 7", "Reception"), or "" if Wonde gave none."""
+    from teacher_portal.roster import parse_year_group
+
+    year = _included(student, "year")
+    if not isinstance(year, dict):
+        return ""
+    for field in ("name", "code", "description"):
+        number = parse_year_group(_text(year.get(field)))
+        if number is not None:
+            # English words whatever the site's language, as parse_grade reads them.
+            return "Reception" if number == YearGroup.RECEPTION else f"Year {number}"
+    return ""
+
+
+def email_of(employee: dict) -> str:
+    details = _included(employee, "contact_details")
+    emails = details.get("emails") if isinstance(details, dict) else None
+    if not isinstance(emails, dict):
+        return ""
+    for field in ("primary", "work", "email"):
+        if _text(emails.get(field)):
+            return _text(emails[field])
+    return ""
+
+
+def _ids(record: dict, name: str) -> list[str]:
+    members = _included(record, name)
+    if not isinstance(members, list):
+        return []
+    return [_text(m.get("id")) for m in members if isinstance(m, dict) and m.get("id")]
+
+
+def bundle_from(*, school_id: str, data: dict) -> Bundle:
+    """A OneRoster-shaped bundle of the fetched data (SchoolData.as_json())."""
+    active = {"status": "active", "dateLastModified": ""}
+    orgs = Table("orgs", ["sourcedId", "name", "type"])
+    orgs.rows.append(
+        (1, {**active, "sourcedId": school_id, "name": data["name"], "type": "school"})
+    )
+
+    classes = Table("classes", ["sourcedId", "title", "schoolSourcedId"])
+    enrollments = Table("enrollments", ["classSourcedId", "userSourcedId", "role"])
+    for line, record in enumerate(data["classes"], start=1):
+        class_id = _text(record.get("id"))
+        classes.rows.append(
+            (
+                line,
+                {
+                    **active,
+                    "sourcedId": class_id,
+                    "title": _text(record.get("name")),
+                    "schoolSourcedId": school_id,
+                    "grades": "",
+                },
+            )
+        )
+        for role, members in (("student", "students"), ("teacher", "employees")):
+            for user_id in _ids(record, members):
+                enrollments.rows.append(
+                    (
+                        len(enrollments.rows) + 1,
+                        {
+                            **active,
+                            "classSourcedId": class_id,
+                            "schoolSourcedId": school_id,
+                            "userSourcedId": user_id,
+                            "role": role,
+                        },
+                    )
+                )
+
+    users = Table("users", ["sourcedId", "role", "givenName", "familyName"])
+    people = [("student", s) for s in data["students"]] + [
+        ("teacher", e) for e in data["employees"]
+    ]
+    for line, (role, record) in enumerate(people, start=1):
+        users.rows.append(
+            (
+                line,
+                {
+                    **active,
+                    "sourcedId": _text(record.get("id")),
+                    "enabledUser": "true",
+                    "orgSourcedIds": school_id,
+                    "role": role,
+                    "username": "",
+                    "givenName": _text(record.get("forename")),
+                    "familyName": _text(record.get("surname")),
+                    "grades": year_of(record) if role == "student" else "",
+                    "email": email_of(record) if role == "teacher" else "",
+                },
+            )
+        )
+    tables = {"orgs": orgs, "classes": classes, "users": users, "enrollments": enrollments}
+    return Bundle(version="1.1", tables=tables)
