@@ -21,6 +21,7 @@ import contextlib
 import email
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -292,6 +293,7 @@ def main(argv=None) -> int:
 
         connections.close_all()
         _admin_execute(args.database_url, f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        shutil.rmtree(var_dir, ignore_errors=True)
 
     options = " ".join(worker_options) or "(defaults)"
     if Path(args.worker_root).resolve() != ROOT:
