@@ -9,3 +9,6 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the system checks)
+        from .wakeup import connect_signals
+
+        connect_signals()

@@ -100,6 +100,13 @@ def worker_lease_seconds() -> float:
     return getattr(settings, "STREAMWISE_WORKER_LEASE_SECONDS", 30)
 
 
+def worker_idle_poll_seconds() -> float:
+    """How often an idle `safeguarding_worker` looks for tasks when its database can wake it
+    (PostgreSQL LISTEN/NOTIFY, or SQLite's wake file): a safety net only, since a queued task
+    wakes it at once and it wakes by itself for a task queued to run later."""
+    return float(getattr(settings, "STREAMWISE_WORKER_IDLE_POLL_SECONDS", 30))
+
+
 def worker_recovery_seconds() -> float:
     """How often a `safeguarding_worker` looks for stranded safeguarding tasks."""
     return getattr(settings, "STREAMWISE_WORKER_RECOVERY_SECONDS", 15)

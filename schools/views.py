@@ -2,6 +2,13 @@
 
 The class and the chosen pupil are kept in the session, never in a URL, so class codes and
 pupil ids do not end up in server logs or browser history.
+
+At 9 a.m. a whole school signs in at once, so each step does as few requests and queries as
+it can (tests/schools/test_pupil_login_queries.py counts them): tapping a name posts straight
+to the pictures (or password) page, which it shows at once; with JavaScript the three picture
+taps are collected in the page and sent in one post (without it, each tap is its own post);
+the pupil is found in one query that also checks their class, and the session is written
+only when it changes.
 """
 
 import time
@@ -30,6 +37,7 @@ from .pictures import PICTURES, PICTURES_BY_SLUG, PICTURES_PER_PASSWORD
 from .services import PupilLoginResult, pupil_login_check
 
 SESSION_GROUP = "pupil_login_group"
+SESSION_GROUP_NAME = "pupil_login_group_name"
 SESSION_PUPIL = "pupil_login_pupil"
 SESSION_PICKS = "pupil_login_picks"
 THROTTLE_SCOPE = "pupil-login"
@@ -92,14 +100,36 @@ def _login_group(request):
     group_id = request.session.get(SESSION_GROUP)
     if not group_id:
         return None
-    return TeachingGroup.objects.active().filter(pk=group_id).select_related("school").first()
+    return TeachingGroup.objects.active().filter(pk=group_id).first()
 
 
-def _login_pupil(request, group):
+def _class_pupils(group_id):
+    """The active pupils of an active class (one query, joined through the class)."""
+    return Pupil.objects.active().filter(
+        teaching_groups__pk=group_id, teaching_groups__archived_at__isnull=True
+    )
+
+
+def _login_pupil(request):
+    """The pupil chosen on the name page, if still active and in the (active) class."""
+    group_id = request.session.get(SESSION_GROUP)
     pupil_id = request.session.get(SESSION_PUPIL)
-    if not pupil_id or group is None:
+    if not pupil_id or not group_id:
         return None
-    return group.pupils.active().filter(pk=pupil_id).first()
+    return _class_pupils(group_id).filter(pk=pupil_id).select_related("user").first()
+
+
+def _choose_pupil(request, group_id):
+    """A name tapped (POST "pupil"): remember that pupil, if they are in the class."""
+    pupil_id = request.POST.get("pupil", "")
+    # Only a number reaches the query: anything else is no name, not a server error.
+    if not pupil_id.isdecimal():
+        return None
+    chosen = _class_pupils(group_id).filter(pk=pupil_id).select_related("user").first()
+    if chosen is not None:
+        request.session[SESSION_PUPIL] = chosen.pk
+        request.session.pop(SESSION_PICKS, None)
+    return chosen
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,8 +148,11 @@ def pupil_login_code(request):
             group = TeachingGroup.objects.active().filter(code=form.cleaned_data["code"]).first()
             if group is not None:
                 throttle.class_code_found(request)
-                request.session.cycle_key()
+                if request.session.session_key is not None:
+                    # A device that had a session: a new key. A new session gets one anyway.
+                    request.session.cycle_key()
                 request.session[SESSION_GROUP] = group.pk
+                request.session[SESSION_GROUP_NAME] = group.name
                 request.session.pop(SESSION_PUPIL, None)
                 request.session.pop(SESSION_PICKS, None)
                 return redirect("pupil_login_name")
@@ -137,24 +170,28 @@ def pupil_login_code(request):
 
 @require_http_methods(["GET", "POST"])
 def pupil_login_name(request):
-    group = _login_group(request)
-    if group is None:
+    group_id = request.session.get(SESSION_GROUP)
+    if not group_id:
         return redirect("pupil_login")
-    pupils = group.pupils.active().order_by("display_name")
     if request.method == "POST":
-        pupil_id = request.POST.get("pupil", "")
-        # Only a number reaches the query: anything else is no name, not a server error.
-        chosen = pupils.filter(pk=pupil_id).first() if pupil_id.isdecimal() else None
-        if chosen is not None:
-            request.session[SESSION_PUPIL] = chosen.pk
-            request.session[SESSION_PICKS] = []
+        # Names post to the pictures page (pupil_login_secret); this stays for older pages.
+        if _choose_pupil(request, group_id) is not None:
             return redirect("pupil_login_secret")
         messages.error(request, _("Please tap your name."))
-    return render(request, "schools/pupil_login_name.html", {"group": group, "pupils": pupils})
+    pupils = list(_class_pupils(group_id).order_by("display_name"))
+    group_name = request.session.get(SESSION_GROUP_NAME)
+    if not pupils or group_name is None:
+        group = _login_group(request)
+        if group is None:
+            return redirect("pupil_login")
+        group_name = group.name
+    return render(
+        request, "schools/pupil_login_name.html", {"group_name": group_name, "pupils": pupils}
+    )
 
 
 def _finish_login(request, pupil: Pupil) -> HttpResponseRedirect:
-    for key in (SESSION_GROUP, SESSION_PUPIL, SESSION_PICKS):
+    for key in (SESSION_GROUP, SESSION_GROUP_NAME, SESSION_PUPIL, SESSION_PICKS):
         request.session.pop(key, None)
     login(request, pupil.user, backend=PUPIL_BACKEND)
     return redirect("learn_home")
@@ -175,17 +212,29 @@ def _check(request, pupil: Pupil, secret: str):
 
 @require_http_methods(["GET", "POST"])
 def pupil_login_secret(request):
-    group = _login_group(request)
-    pupil = _login_pupil(request, group)
-    if pupil is None:
-        return redirect("pupil_login_name" if group else "pupil_login")
+    choosing = request.method == "POST" and "pupil" in request.POST
+    if choosing:
+        # A name tapped on the name page: show this pupil's pictures or password box at once.
+        group_id = request.session.get(SESSION_GROUP)
+        if not group_id:
+            return redirect("pupil_login")
+        pupil = _choose_pupil(request, group_id)
+        if pupil is None:
+            messages.error(request, _("Please tap your name."))
+            return redirect("pupil_login_name")
+    else:
+        pupil = _login_pupil(request)
+        if pupil is None:
+            return redirect(
+                "pupil_login_name" if request.session.get(SESSION_GROUP) else "pupil_login"
+            )
     if pupil.is_locked:
         return render(request, "schools/pupil_login_locked.html", {"pupil": pupil}, status=403)
-    context = {"group": group, "pupil": pupil, "age_band": pupil.age_band.value}
+    context = {"pupil": pupil, "age_band": pupil.age_band.value}
 
     if not pupil.uses_picture_password:
-        form = PupilPasswordForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        form = PupilPasswordForm(None if choosing else (request.POST or None))
+        if request.method == "POST" and not choosing and form.is_valid():
             response = _check(request, pupil, form.cleaned_data["password"])
             if response is not None:
                 return response
@@ -195,21 +244,24 @@ def pupil_login_secret(request):
             )
         return render(request, "schools/pupil_login_password.html", {**context, "form": form})
 
-    # Picture password: each tap is a small form post, so it works without JavaScript.
+    # Picture password. With JavaScript the page collects the three taps and posts them
+    # together; without it each tap is a small form post, its picks kept in the session.
     picks = list(request.session.get(SESSION_PICKS, []))
     wrong = False
-    if request.method == "POST":
+    if request.method == "POST" and not choosing:
         if "start_again" in request.POST:
             picks = []
-        elif request.POST.get("picture") in PICTURES_BY_SLUG:
-            picks = (picks + [request.POST["picture"]])[:PICTURES_PER_PASSWORD]
+        else:
+            tapped = [slug for slug in request.POST.getlist("picture") if slug in PICTURES_BY_SLUG]
+            picks = (picks + tapped)[:PICTURES_PER_PASSWORD]
         if len(picks) == PICTURES_PER_PASSWORD:
-            request.session[SESSION_PICKS] = []
+            # One check for the whole set: a wrong set counts once towards the lock.
             response = _check(request, pupil, "-".join(picks))
             if response is not None:
                 return response
             picks, wrong = [], True
-        request.session[SESSION_PICKS] = picks
+        if picks != request.session.get(SESSION_PICKS, []):
+            request.session[SESSION_PICKS] = picks
     context.update(
         pictures=PICTURES,
         picks=[PICTURES_BY_SLUG[slug] for slug in picks],

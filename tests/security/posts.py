@@ -436,6 +436,25 @@ ENDPOINTS: list[Endpoint] = [
         writes=False,  # one tap of three: the picks so far go in the session
     ),
     Endpoint(
+        name="pupil_login_pictures_together",
+        route="login/pupil/pictures/",
+        user="pupil_tapping_pictures",
+        url=_url("pupil_login_secret"),
+        # With JavaScript the page sends the three taps in one post.
+        body=lambda w: {"picture": w.pupil_login.picture_password.split("-")},
+    ),
+    Endpoint(
+        name="pupil_login_choose",
+        route="login/pupil/pictures/",
+        user="pupil_choosing_name",
+        url=_url("pupil_login_secret"),
+        # A tapped name posts straight to the pictures (or password) page.
+        body=lambda w: {"pupil": w.older_login.pupil.pk},
+        numbers=("pupil",),
+        writes=False,
+        foreign=lambda w: {"pupil": w.far_pupil.pk},
+    ),
+    Endpoint(
         name="pupil_login_card",
         route="login/pupil/card/",
         user="anonymous",

@@ -14,6 +14,17 @@ class Command(DBWorkerCommand):
         "stranded by workers that died. Use it instead of db_worker."
     )
 
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        for action in parser._actions:
+            if action.dest == "interval":
+                action.default = None
+                action.help = (
+                    "Seconds between looks for tasks when idle (default: "
+                    "STREAMWISE_WORKER_IDLE_POLL_SECONDS, 30, where the database can wake the "
+                    "worker when a task is queued — PostgreSQL, or SQLite in a file; else 1)"
+                )
+
     def handle(self, *, verbosity, queue_name, exclude_queues, reload, batch, **options):
         self.configure_logging(verbosity)
         queue_names = queue_name.split(",")
