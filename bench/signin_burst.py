@@ -92,8 +92,14 @@ def build_site(classes: int, per_class: int) -> list[Login]:
 def sign_in(base: str, login: Login) -> None:
     """Sign in as a browser with JavaScript does: 5 requests either way."""
     import requests
+    from urllib3.util import Retry
 
     session = requests.Session()
+    # As a browser does: a request sent on a kept-alive connection the server had just closed
+    # (gunicorn closes one idle for 2 s; 300 client threads on two cores can be that slow to
+    # send their next request) is sent again once, on a new connection.
+    retry = Retry(total=1, connect=1, read=1, status=0, allowed_methods=None, raise_on_status=False)
+    session.mount("http://", requests.adapters.HTTPAdapter(max_retries=retry))
     started = time.perf_counter()
     token = ""
 
