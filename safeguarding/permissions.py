@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from schools.models import Pupil
-from schools.permissions import is_safeguarding_lead
+from schools.middleware import SESSION_KEY as SCHOOL_IN_USE_KEY
+from schools.models import SAFEGUARDING_ROLES, Pupil, School
+from schools.permissions import all_roles_by_school, is_safeguarding_lead, school_in_use_id
 from schools.sso import PROVIDER_MFA_METHOD
 
 from .models import AccessAction, Concern, Flag, lead_school_ids
@@ -85,12 +86,48 @@ def hidden_from_non_leads(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         user = request.user
+        switched = _open_in_its_school(request, **kwargs)
+        if switched is not None:
+            return switched
         if user.is_authenticated and not is_safeguarding_lead(user):
             record_denied_access(request, **kwargs)
             raise Http404
         return guarded(request, *args, **kwargs)
 
     return wrapped
+
+
+def _record_school_id(*, concern_id=None, pupil_id=None, flag_id=None, **kwargs) -> int | None:
+    for model, pk in ((Concern, concern_id), (Flag, flag_id), (Pupil, pupil_id)):
+        if pk is not None:
+            return model.objects.filter(pk=pk).values_list("school_id", flat=True).first()
+    return None
+
+
+def _open_in_its_school(request, **kwargs):
+    """A lead who works in several schools opens a record of another of their schools — the
+    link in a DSL's email, say — while a different school is in use: switch them to the
+    record's school and open the same address again, rather than answer "not found".
+
+    Only on GET (a form is always posted from a page of the school in use), and only to a school
+    where the person is a safeguarding lead; anyone else goes on to the usual 404.
+    """
+    user = request.user
+    if request.method != "GET" or not user.is_authenticated:
+        return None
+    school_id = _record_school_id(**kwargs)
+    if school_id is None or school_id == school_in_use_id(user):
+        return None
+    if not all_roles_by_school(user).get(school_id, set()) & set(SAFEGUARDING_ROLES):
+        return None
+    request.session[SCHOOL_IN_USE_KEY] = school_id
+    name = School.objects.filter(pk=school_id).values_list("name", flat=True).first()
+    messages.info(
+        request,
+        _("This record belongs to %(school)s, so you are now working in %(school)s.")
+        % {"school": name},
+    )
+    return redirect(request.get_full_path())
 
 
 def record_denied_access(request, *, concern_id=None, pupil_id=None, flag_id=None, **kwargs):
