@@ -49,6 +49,11 @@ def test_streamwise_after_wagtail_is_named():
         (
             "streamwise.middleware.ContentSecurityPolicyMiddleware",
             "Add 'streamwise.middleware.ContentSecurityPolicyMiddleware' to MIDDLEWARE after "
+            "'schools.middleware.SchoolInUseMiddleware'.",
+        ),
+        (
+            "schools.middleware.SchoolInUseMiddleware",
+            "Add 'schools.middleware.SchoolInUseMiddleware' to MIDDLEWARE after "
             "'django.contrib.auth.middleware.AuthenticationMiddleware'.",
         ),
         (

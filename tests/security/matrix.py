@@ -208,7 +208,13 @@ def own_certificate(owner: Owner) -> Cells:
     """A staff training certificate: the member of staff who passed (the owner's teacher);
     any other member of staff 404, as if it did not exist."""
     holder = TEACHER_OF[owner]
-    return grid(FORBIDDEN, (ANONYMOUS, LOGIN), (holder, OK), (STAFF - {holder}, NOT_FOUND))
+    return grid(
+        FORBIDDEN,
+        (ANONYMOUS, LOGIN),
+        (holder, OK),
+        (STAFF - {holder}, NOT_FOUND),
+        (TWO_SCHOOLS, NOT_FOUND),  # they teach the same classes but did not pass the course
+    )
 
 
 def api_scoped(owner: Owner) -> Cells:
