@@ -115,6 +115,8 @@ def _open_in_its_school(request, **kwargs):
     user = request.user
     if request.method != "GET" or not user.is_authenticated:
         return None
+    if len(all_roles_by_school(user)) < 2:  # one school (cached): nothing to switch, no query
+        return None
     school_id = _record_school_id(**kwargs)
     if school_id is None or school_id == school_in_use_id(user):
         return None
