@@ -23,8 +23,10 @@ def lessons_loaded(transactional_db):
 
 
 def next_step(page):
-    page.get_by_role("button", name="Next", exact=True).click()
-    page.wait_for_load_state("load")
+    # Wait for the navigation the click starts, not for the current page's load state
+    # (which is already "loaded" when the click returns).
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Next", exact=True).click()
 
 
 def mark_page(page):

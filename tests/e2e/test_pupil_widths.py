@@ -43,8 +43,8 @@ def check_every_step(page, assert_accessible, what):
         next_button = page.get_by_role("button", name="Next", exact=True)
         if not next_button.count():
             return
-        next_button.click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation(wait_until="load"):
+            next_button.click()
         number += 1
 
 
