@@ -76,6 +76,8 @@ STREAMWISE_MIDDLEWARE = [
     "streamwise.middleware.PupilsOutOfStaffAccountsMiddleware",
     # Signed-in people who may not use the Wagtail admin get a "not for you" page there.
     "streamwise.admin_access.AdminNotForYouMiddleware",
+    # Wagtail's site for the host, remembered between requests (streamwise.site_cache).
+    "streamwise.site_cache.WagtailSiteCacheMiddleware",
 ]
 
 STREAMWISE_CONTEXT_PROCESSORS = [

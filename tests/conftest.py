@@ -8,9 +8,14 @@ from tests import factories
 def _clear_cache():
     from django.core.cache import cache
 
+    from streamwise.site_cache import forget_sites
+
+    # Each test's database starts afresh (a flush sends no signals): forget remembered sites too.
     cache.clear()
+    forget_sites()
     yield
     cache.clear()
+    forget_sites()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from tests.lessons.test_h5p_completion import (  # noqa: F401 - fixtures
 )
 from tests.lessons.test_queries import count_queries
 
-LESSON_STEP_MOST = 8
+LESSON_STEP_MOST = 7  # issue 16 asks for 8 at most; the site is remembered (streamwise.site_cache)
 # Session, user, site, library, lesson, pupil, then the write: progress, response, the
 # response insert or update and the progress update (SAVEPOINTs here stand for the
 # transaction a server opens). Issue 16 asks for 6; this is where it stands.
@@ -38,7 +38,7 @@ def answer_url(lesson):
 
 
 def test_a_lesson_step_costs_at_most_8_queries_short_or_long(
-    pupil_client, build_lesson, django_assert_num_queries
+    pupil_client, build_lesson, django_assert_max_num_queries
 ):
     short = build_lesson("short", steps=2)
     long = build_lesson("long", steps=30)
@@ -46,9 +46,9 @@ def test_a_lesson_step_costs_at_most_8_queries_short_or_long(
         pupil_client.post(lesson.url + "progress/", {"step": "1"})
         pupil_client.post(answer_url(lesson), {"statement-0": "true"})
         pupil_client.get(lesson.url + "step/1/")
-    with django_assert_num_queries(LESSON_STEP_MOST):
+    with django_assert_max_num_queries(LESSON_STEP_MOST):
         pupil_client.get(short.url + "step/2/")
-    with django_assert_num_queries(LESSON_STEP_MOST):
+    with django_assert_max_num_queries(LESSON_STEP_MOST):
         pupil_client.get(long.url + "step/29/")
 
 
