@@ -127,7 +127,18 @@ def schools_where(user, *roles: str) -> list[int]:
     return [sid for sid, held in roles_by_school(user).items() if held & set(roles)]
 
 
-def _require(test, *, forbidden_message: str, login_url: str | None = None):
+def access_required(test, *, forbidden_message: str, login_url: str | None = None):
+    """A view decorator for people who pass `test(user)`; apps build their own role checks on it.
+
+    A visitor who is not signed in is sent to log in (at `login_url`, by default the staff login
+    `settings.LOGIN_URL`) and comes back afterwards. A signed-in user who fails `test` gets a
+    403 page saying `forbidden_message`, not another login form: unlike Django's
+    `user_passes_test`, being the wrong person is not fixed by logging in again.
+
+    The decorators below (`staff_required`, `school_admin_required`, …) are made with it, and
+    so are other apps' own (`training.permissions.training_lead_required`).
+    """
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -145,20 +156,22 @@ def _require(test, *, forbidden_message: str, login_url: str | None = None):
 # A child whose session ended belongs at the class-code login, not the staff email form.
 PUPIL_LOGIN_URL = "pupil_login"
 
-pupil_required = _require(
+pupil_required = access_required(
     lambda user: get_pupil(user) is not None,
     forbidden_message="This page is for pupils.",
     login_url=PUPIL_LOGIN_URL,
 )
-staff_required = _require(is_staff_member, forbidden_message="This page is for school staff.")
-teacher_required = _require(
+staff_required = access_required(
+    is_staff_member, forbidden_message="This page is for school staff."
+)
+teacher_required = access_required(
     lambda user: has_role(user, StaffRole.TEACHER, StaffRole.SCHOOL_ADMIN),
     forbidden_message="This page is for teachers and school admins.",
 )
-trust_admin_required = _require(
+trust_admin_required = access_required(
     is_trust_admin, forbidden_message="This page is for a trust's central team."
 )
-school_admin_required = _require(
+school_admin_required = access_required(
     lambda user: has_role(user, StaffRole.SCHOOL_ADMIN),
     forbidden_message="This page is for school admins.",
 )

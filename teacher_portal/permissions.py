@@ -12,7 +12,7 @@ from functools import wraps
 from django.http import Http404
 
 from schools.models import School, StaffRole
-from schools.permissions import has_role, school_admin_required, schools_where
+from schools.permissions import access_required, has_role, school_admin_required, schools_where
 
 
 def admin_school(user) -> School | None:
@@ -55,9 +55,10 @@ def evidence_school(user) -> School | None:
 
 def evidence_view(view):
     """A view for a school's leaders (school admin, DSL, deputy DSL), called with `school`."""
-    from schools.permissions import _require
 
-    @_require(can_read_evidence, forbidden_message="This page is for school leaders and DSLs.")
+    @access_required(
+        can_read_evidence, forbidden_message="This page is for school leaders and DSLs."
+    )
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         school = evidence_school(request.user)

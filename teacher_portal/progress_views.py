@@ -38,6 +38,7 @@ from .progress import (
     completion_per_lesson,
     progress_grid,
 )
+from .views.common import form_page
 
 DEFAULT_DAYS_TO_DO = 7
 
@@ -56,14 +57,6 @@ def _assignment(request, group, assignment_pk):
         .select_related("module", "lesson", "teaching_group", "created_by")
         .prefetch_related("pupils"),
         pk=assignment_pk,
-    )
-
-
-def _form_page(request, form, *, title, submit, cancel_url, intro=""):
-    return render(
-        request,
-        "teacher_portal/form_page.html",
-        {"form": form, "title": title, "submit": submit, "cancel_url": cancel_url, "intro": intro},
     )
 
 
@@ -101,7 +94,7 @@ def assignment_add(request, pk):
                 },
             )
             return redirect("teacher_portal:progress", group.pk, assignment.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Set work for %(class)s") % {"class": group.name},
@@ -133,7 +126,7 @@ def assignment_edit(request, pk, assignment_pk):
         else:
             messages.success(request, _("Changes saved."))
             return redirect("teacher_portal:progress", group.pk, assignment.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Change “%(title)s” for %(class)s") % {"title": assignment.title, "class": group},

@@ -19,7 +19,8 @@ from schools.services import pupil_login_unlock
 
 from . import forms
 from .permissions import school_admin_view
-from .views import _form_page, _password_confirm_form, _render_login_cards, qr_confirm_label
+from .views.classes import login_cards_render, password_confirm_form, qr_confirm_label
+from .views.common import form_page
 
 
 @teacher_required
@@ -57,7 +58,7 @@ def login_cards_qr(request, pk):
             "class no longer work."
         ),
     )
-    return _render_login_cards(request, group, _password_confirm_form(), qr=qr)
+    return login_cards_render(request, group, password_confirm_form(), qr=qr)
 
 
 class SignInSettingsForm(forms.PortalForm):
@@ -83,7 +84,7 @@ def sign_in_settings(request, *, school):
         school_qr_alone_set(school=school, enabled=form.cleaned_data["qr_cards_sign_in_alone"])
         messages.success(request, _("Sign-in settings saved."))
         return redirect("teacher_portal:sign_in_settings")
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Pupil sign-in"),

@@ -18,15 +18,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lessons.loader import (
-    SLUG_RE,
-    CurriculumError,
-    LoadReport,
-    _save_page,  # the lesson loader's "create or update, publish only if changed"
-    _tree_root,  # the page tree's root, made if a flushed database has none
-    block_id,
-    lesson_body,
-)
+from lessons.loader import SLUG_RE, CurriculumError, LoadReport, block_id, lesson_body
+from lessons.publishing import page_tree_root, page_upsert
 
 from .models import StaffCourseIndexPage, StaffCoursePage
 
@@ -118,7 +111,7 @@ def _check(page_class, values: dict, name: str) -> None:
 def _index() -> StaffCourseIndexPage:
     index = StaffCourseIndexPage.objects.first()
     if index is None:
-        root = _tree_root()
+        root = page_tree_root()
         index = StaffCourseIndexPage(title=INDEX_TITLE, slug=INDEX_SLUG)
         root.add_child(instance=index)
         index.save_revision(log_action=False).publish(log_action=False)
@@ -137,5 +130,12 @@ def courses_load(*, directory: Path | None = None) -> LoadReport:
         parsed.append((slug, values))
     index = _index()
     for slug, values in parsed:
-        _save_page(index, StaffCoursePage, slug, values, f"staff/{slug}", report)
+        page_upsert(
+            parent=index,
+            page_class=StaffCoursePage,
+            slug=slug,
+            values=values,
+            where=f"staff/{slug}",
+            report=report,
+        )
     return report

@@ -8,17 +8,17 @@ only school admins change the school's training settings.
 from __future__ import annotations
 
 from schools.models import School, StaffRole
-from schools.permissions import _require, has_role, schools_where, staff_required
+from schools.permissions import access_required, has_role, schools_where, staff_required
 
 LEAD_ROLES = (StaffRole.SCHOOL_ADMIN, StaffRole.DSL, StaffRole.DEPUTY_DSL)
 
 __all__ = ["staff_required", "training_lead_required", "school_admin_required", "lead_school"]
 
-training_lead_required = _require(
+training_lead_required = access_required(
     lambda user: has_role(user, *LEAD_ROLES),
     forbidden_message="This page is for school admins and safeguarding leads.",
 )
-school_admin_required = _require(
+school_admin_required = access_required(
     lambda user: has_role(user, StaffRole.SCHOOL_ADMIN),
     forbidden_message="This page is for school admins.",
 )
