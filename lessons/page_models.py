@@ -63,10 +63,17 @@ class LessonLibraryPage(Page):
     class Meta:
         verbose_name = _("lesson library")
 
+    # A site may remember this page between requests as its root (streamwise.site_cache):
+    # routing below it needs only its place in the tree, and `route` re-reads it to serve it.
+    remember_specific_as_site_root = True
+
     def route(self, request, path_components):
         """A lesson URL in one query rather than Wagtail's two per level (lessons.routing)."""
         if (lesson := route_lesson(self, request, path_components)) is not None:
             return lesson.route(request, path_components[2:])
+        if not path_components and getattr(self, "remembered_site_root", False):
+            # A copy remembered from an earlier request: serve the page as it is saved now.
+            return type(self).objects.get(pk=self.pk).route(request, path_components)
         return super().route(request, path_components)
 
     def modules_by_band(self) -> list[tuple[str, list[ModulePage]]]:

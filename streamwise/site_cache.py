@@ -7,8 +7,9 @@ and port for `STREAMWISE_SITE_CACHE_SECONDS` (default 60; 0 turns it off). Savin
 site or any page forgets everything in that process at once; other processes catch up within
 the time limit.
 
-Each request gets its own copy of the site and of its root page: Wagtail caches things on page
-objects (their `specific` page, for one), and nothing one request learns may reach another.
+Each request gets its own copy of the site and of its root page, made from the row's values:
+Wagtail caches things on page objects (their `specific` page, for one), and nothing one request
+learns may reach another.
 """
 
 import threading
@@ -49,8 +50,16 @@ def _fresh(instance):
 
 
 def _fresh_pair(site: Site) -> Site:
+    """A copy of the site and its root page. A root page whose class says it may be remembered
+    in its specific form (`remember_specific_as_site_root`, e.g. the lesson library, which
+    re-reads itself when it is the page served) is kept specific, saving Wagtail a query."""
     mine = _fresh(site)
-    mine.root_page = _fresh(site.root_page)
+    root = site.root_page
+    if getattr(root.specific_class, "remember_specific_as_site_root", False):
+        mine.root_page = _fresh(root.specific)
+        mine.root_page.remembered_site_root = True
+    else:
+        mine.root_page = _fresh(root)
     return mine
 
 

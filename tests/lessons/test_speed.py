@@ -146,3 +146,24 @@ def test_two_pupils_of_two_schools_on_one_step_at_once_see_only_their_own_answer
         for page in pages[name]:
             assert seen in page
             assert other_seen not in page
+
+
+def test_the_library_as_site_root_is_remembered_yet_served_fresh(
+    pupil_client, lesson, django_assert_max_num_queries
+):
+    """Once the site is remembered (streamwise.site_cache), routing below the library costs
+    nothing more, and the library's own page shows what is saved now."""
+    from wagtail.models import Site
+
+    from lessons.models import LessonLibraryPage
+
+    library = LessonLibraryPage.objects.get()
+    site = Site.objects.get(is_default_site=True)
+    site.root_page = library
+    site.save()
+    step = f"/{lesson.get_parent().slug}/{lesson.slug}/step/1/"
+    assert pupil_client.get(step).status_code == 200  # Wagtail finds the site, remembered
+    with django_assert_max_num_queries(LESSON_STEP_MOST - 1):  # no site, no library query
+        assert pupil_client.get(step).status_code == 200
+    LessonLibraryPage.objects.filter(pk=library.pk).update(intro="<p>Saved just now.</p>")
+    assert "Saved just now." in pupil_client.get("/").text
