@@ -1,7 +1,9 @@
 """Laying out what Wonde sent as the tables of a OneRoster 1.1 bundle, for schools.oneroster.
 
-One org (the school), one class row per Wonde class, one user row per student (role student)
-and per employee (role teacher), and one enrollment per class member. Rows are numbered in the
+One org (the school), one class row per Wonde class and/or registration group (the school's
+choice), one user row per student (role student) and per employee (role teacher), and one
+enrollment per class member. A student's UPN goes in `identifier` and its MIS id in
+`wonde_mis_id`, for schools.wonde.matching. Rows are numbered in the
 order Wonde listed them, so a problem in the preview says which record it is ("Wonde pupils and
 staff", record 12). Year groups are read from the student's included year ("Year 7",
 "Reception") and handed on in words, never as a bare number (a OneRoster grade "07" would mean
