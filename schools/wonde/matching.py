@@ -128,6 +128,17 @@ class WondePlanner(_Planner):
     def plan(self) -> SyncPlan:
         plan = super().plan()
         plan.to_confirm = sorted(self.to_confirm, key=lambda c: c.name.casefold())
+        how = {
+            "upn": _("Same UPN"),
+            "mis_id": _("Same MIS id and name"),
+            "name_class": _("Same name and class, confirmed by you"),
+        }
+        verdicts = self._verdicts or {}
+        plan.recognised = [
+            (p.name, p.pupil.display_name, how[verdicts[p.sourced_id].kind])
+            for p in plan.pupils
+            if p.link and p.sourced_id in verdicts
+        ]
         seen = {p.pupil.pk for p in plan.pupils if p.pupil is not None}
         seen |= {c.pupil.pk for c in self.to_confirm}
         seen |= {v.pupil.pk for v in (self._verdicts or {}).values()}

@@ -13,6 +13,7 @@ from tests.schools.oneroster_files import build_zip, klass, student
 from tests.wonde_server.records import TOKEN
 
 PASSWORD = "correct-horse-battery"
+AMIR_UPN = "W820200126003"  # a well-formed UPN (its check letter is right)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -74,12 +75,13 @@ def test_admin_confirms_pupils_from_oneroster_matched_by_name_and_class(
     data = build_zip(
         classes=[klass("c-k", "Kestrels", grade="03")],
         users=[student("sds-1", "Isla", "Morgan", grade="03")]
-        + [student("sds-3", "Amir", "Khan", grade="03")],
+        + [student("sds-3", "Amir", "Khan", grade="03", identifier=AMIR_UPN)],
         enrollments=[("c-k", "sds-1", "student"), ("c-k", "sds-3", "student")],
     )
     upload = upload_keep(school=school, user=admin, filename="sds.zip", data=data)
     upload_apply(school=school, user=admin, key=upload.key)
     isla, amir = Pupil.objects.get(display_name="Isla M"), Pupil.objects.get(display_name="Amir K")
+    wonde_server.school.student("S003", "Amir", "Khan", 4, upn=AMIR_UPN)
     connection_save(school=school, user=admin, token=TOKEN, wonde_school_id=wonde_server.school.id)
     sync = run_queued(school)
 
@@ -88,13 +90,14 @@ def test_admin_confirms_pupils_from_oneroster_matched_by_name_and_class(
     expect(
         page.get_by_role("heading", name="Matched by name and class: please confirm")
     ).to_be_visible()
-    expect(page.get_by_role("row", name="Amir K: Kestrels").first).to_be_visible()
+    expect(page.get_by_role("row", name="Isla M: Kestrels").first).to_be_visible()
+    expect(page.get_by_role("row", name="Amir K Amir K Same UPN")).to_be_visible()
     accessible_at_both_widths(page, assert_accessible, "Wonde preview with pupils to confirm")
 
-    page.get_by_label("Yes, Isla M is the same child").check()  # Amir is left unticked
+    page.get_by_label("Yes, Isla M is the same child").check()
     page.get_by_role("button", name="Apply these changes").click()
     expect(page.get_by_text("Done: 3 added")).to_be_visible()
 
-    assert Pupil.objects.filter(school=school).count() == 5  # Isla kept, Amir not doubled
-    assert MisLink.objects.get(pupil=isla).source == "wonde"
-    assert MisLink.objects.get(pupil=amir).source == "oneroster"
+    assert Pupil.objects.filter(school=school).count() == 5  # Isla and Amir not doubled
+    assert MisLink.objects.get(pupil=isla).sourced_id == "S001"
+    assert MisLink.objects.get(pupil=amir).sourced_id == "S003"

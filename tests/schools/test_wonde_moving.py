@@ -84,6 +84,9 @@ def connect(school, admin, server) -> WondeSync:
 
 def test_upns_are_checked_before_they_are_trusted():
     assert upn(ISLA_UPN) == ISLA_UPN
+    # Worked by hand: 8·2 + 2·3 + 2·5 + 1·8 + 2·9 + 6·10 + 3·13 = 157; 157 mod 23 = 19 → W
+    assert upn("W820200126003") == "W820200126003"
+    assert upn("w 8202 0012 6003") == "W820200126003"
     assert upn(ISLA_UPN.lower()) == ISLA_UPN
     wrong = ("B" if ISLA_UPN[0] != "B" else "C") + ISLA_UPN[1:]
     assert upn(wrong) == ""
@@ -123,6 +126,10 @@ def test_a_oneroster_school_moves_to_wonde_without_a_single_duplicate(school, ad
         ("Zoe L", Pupil.objects.get(display_name="Zoe L"), ["Owls"], ["Owls"]),
     ]
     assert {c.kind for c in plan.classes} == {"link"}  # the OneRoster classes, handed over
+    assert plan.recognised == [
+        ("Isla M", "Isla M", "Same UPN"),
+        ("Jack T", "Jack T", "Same MIS id and name"),
+    ]
 
     preview_apply(school=school, sync_id=sync.pk, confirmed={"S003", "S004", "S005"})
 
