@@ -90,6 +90,7 @@ def test_admin_confirms_pupils_from_oneroster_matched_by_name_and_class(
     expect(
         page.get_by_role("heading", name="Matched by name and class: please confirm")
     ).to_be_visible()
+    expect(page.get_by_text("1 pupil matched by name and class for you to confirm")).to_be_visible()
     expect(page.get_by_role("row", name="Isla M: Kestrels").first).to_be_visible()
     expect(page.get_by_role("row", name="Amir K Amir K Same UPN")).to_be_visible()
     accessible_at_both_widths(page, assert_accessible, "Wonde preview with pupils to confirm")
