@@ -259,3 +259,19 @@ def test_a_bad_upn_is_not_a_key(school, admin, wonde_server):
     plan = preview_plan(sync=sync)
     assert not [p for p in plan.pupils if p.link]
     assert [p.what for p in plan.problems] == ["Amir K"]
+
+
+def test_a_reimport_keeps_the_oneroster_identifier_up_to_date(school, admin):
+    """Pupils imported before their MIS sent a UPN get it on the next OneRoster sync."""
+    enrollments = [("c-k", "sds-1", "student")]
+    oneroster_import(school, admin, [student("sds-1", "Isla", "Morgan", grade=Y4)], enrollments)
+    isla = Pupil.objects.get(school=school)
+    assert isla.mis_link.identifier == ""
+    oneroster_import(
+        school,
+        admin,
+        [student("sds-1", "Isla", "Morgan", grade=Y4, identifier=ISLA_UPN)],
+        enrollments,
+    )
+    assert MisLink.objects.get(pupil=isla).identifier == ISLA_UPN
+    assert Pupil.objects.filter(school=school).count() == 1
