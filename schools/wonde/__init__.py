@@ -33,7 +33,8 @@ How we read Wonde's API (v1.0), and what we assume where its documentation is no
   case a list comes back unfiltered. A group's MIS link is `group:<id>`, apart from class ids.
   With both, a form called the same as a class is that class.
 - A student's `mis_id` is the MIS's own record id and `education_details.data.upn` the UPN;
-  both are read only to recognise pupils an earlier OneRoster import brought in (matching.py).
+  both are read only to recognise pupils an earlier OneRoster import brought in (matching.py)
+  and are not kept once the sync is applied.
 - Rate limits: every answer may carry `X-RateLimit-Remaining`; when it reaches 0, or on a 429,
   we wait for `Retry-After` seconds (at most STREAMWISE_WONDE_MAX_WAIT_SECONDS) and try the same
   page again, a few times at most.

@@ -127,6 +127,8 @@ class WondePlanner(_Planner):
 
     def plan(self) -> SyncPlan:
         plan = super().plan()
+        for pupil_plan in plan.pupils:  # the UPN was only for matching: it is not kept
+            pupil_plan.identifier = ""
         plan.to_confirm = sorted(self.to_confirm, key=lambda c: c.name.casefold())
         how = {
             "upn": _("Same UPN"),

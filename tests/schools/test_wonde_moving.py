@@ -137,6 +137,7 @@ def test_a_oneroster_school_moves_to_wonde_without_a_single_duplicate(school, ad
     assert TeachingGroup.objects.filter(school=school).count() == 2
     assert set(MisLink.objects.filter(school=school).values_list("source", flat=True)) == {"wonde"}
     assert MisLink.objects.get(pupil=isla).sourced_id == "S001"
+    assert MisLink.objects.get(pupil=isla).identifier == ""  # the UPN is not kept past matching
     assert MisLink.objects.get(pupil=amir).sourced_id == "S003"
     assert LessonProgress.objects.get(pupil=isla).status == "completed"  # progress kept
     assert Concern.objects.filter(pk=concern.pk, pupil=jack).exists()  # and the record
