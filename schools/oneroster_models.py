@@ -33,6 +33,10 @@ class MisLink(models.Model):
         on_delete=models.CASCADE,
         related_name="mis_link",
     )
+    # The MIS's own identifier for a pupil when the source gave one (OneRoster users.csv
+    # `identifier`: a UPN or the MIS record id in SDS and Xporter exports). A school that moves
+    # from OneRoster to Wonde is matched on it (schools.wonde.matching).
+    identifier = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,13 @@ from django.utils.translation import gettext_lazy as _
 class WondeConnection(models.Model):
     """A school's Wonde token and school id. Nightly syncs run once the first one is applied."""
 
+    class GroupsFrom(models.TextChoices):
+        """Where Streamwise's classes (teaching groups) come from in Wonde."""
+
+        CLASSES = "classes", _("Wonde classes (timetabled classes)")
+        REGISTRATION = "registration", _("Registration groups (forms)")
+        BOTH = "both", _("Both classes and registration groups")
+
     school = models.OneToOneField(
         "schools.School", on_delete=models.CASCADE, related_name="wonde_connection"
     )
@@ -32,6 +39,13 @@ class WondeConnection(models.Model):
     # Names the one nightly task allowed to run; an older one scheduled before a reconnect skips.
     schedule_key = models.CharField(max_length=64, blank=True, editable=False)
     next_sync_at = models.DateTimeField(null=True, blank=True)
+    # A primary school's "class" in the MIS is often its registration group (form).
+    groups_from = models.CharField(
+        _("Classes come from"),
+        max_length=12,
+        choices=GroupsFrom.choices,
+        default=GroupsFrom.CLASSES,
+    )
 
     class Meta:
         verbose_name = _("Wonde connection")

@@ -117,6 +117,7 @@ urlpatterns = [
     path("school/wonde/", wonde_views.wonde_home, name="wonde_home"),
     path("school/wonde/status/", wonde_views.wonde_status, name="wonde_status"),
     path("school/wonde/sync/", wonde_views.wonde_sync_now, name="wonde_sync_now"),
+    path("school/wonde/classes/", wonde_views.wonde_groups, name="wonde_groups"),
     path("school/wonde/check/<int:pk>/", wonde_views.wonde_preview, name="wonde_preview"),
     path("school/wonde/apply/", wonde_views.wonde_apply, name="wonde_apply"),
     path("school/wonde/disconnect/", wonde_views.wonde_disconnect, name="wonde_disconnect"),

@@ -28,6 +28,7 @@ from schools.wonde.services import (
     PreviewGone,
     connection_remove,
     connection_save,
+    groups_from_save,
     nightly_ensure,
     preview_apply,
     preview_get,
@@ -77,6 +78,18 @@ class WondeConnectForm(PortalForm):
         return school_id
 
 
+class WondeGroupsForm(PortalForm):
+    groups_from = django_forms.ChoiceField(
+        label=gettext_lazy("Make Streamwise's classes from"),
+        help_text=gettext_lazy(
+            "In many primary schools a pupil's class in the MIS is their registration group "
+            "(form), not a timetabled class. Changing this shows you a new preview first."
+        ),
+        choices=WondeConnection.GroupsFrom.choices,
+        widget=django_forms.RadioSelect,
+    )
+
+
 def _status_context(school) -> dict:
     syncs = list(WondeSync.objects.filter(school=school).defer("data")[:LOG_LENGTH])
     latest = syncs[0] if syncs else None
@@ -113,11 +126,46 @@ def wonde_home(request, *, school):
             ),
         )
         return redirect("teacher_portal:wonde_home")
+    groups_form = WondeGroupsForm(
+        initial={"groups_from": connection.groups_from if connection else ""}
+    )
     return render(
         request,
         "teacher_portal/wonde.html",
-        {"connection": connection, "form": form, **_status_context(school)},
+        {
+            "connection": connection,
+            "form": form,
+            "groups_form": groups_form,
+            **_status_context(school),
+        },
     )
+
+
+@school_admin_view
+@require_POST
+def wonde_groups(request, *, school):
+    """Choose whether classes here come from Wonde classes, registration groups or both."""
+    if not WondeConnection.objects.filter(school=school).exists():
+        messages.error(request, _("Connect to Wonde first: paste your token and school id."))
+        return redirect("teacher_portal:wonde_home")
+    form = WondeGroupsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose where your classes come from."))
+        return redirect("teacher_portal:wonde_home")
+    sync = groups_from_save(
+        school=school, user=request.user, groups_from=form.cleaned_data["groups_from"]
+    )
+    if sync is None:
+        messages.info(request, _("That is already where your classes come from."))
+    else:
+        messages.success(
+            request,
+            _(
+                "Saved. We're fetching from Wonde again: check the preview of your new classes "
+                "before it is applied. Nightly syncs wait until then."
+            ),
+        )
+    return redirect("teacher_portal:wonde_home")
 
 
 @school_admin_view
@@ -193,7 +241,14 @@ def wonde_preview(request, pk, *, school):
     return render(
         request,
         "teacher_portal/wonde_preview.html",
-        {"plan": plan, "sync": sync, "school_name": sync.data.get("name", "")},
+        {
+            "plan": plan,
+            "sync": sync,
+            "school_name": sync.data.get("name", ""),
+            "groups_from": WondeConnection.GroupsFrom(
+                sync.data.get("groups_from") or WondeConnection.GroupsFrom.CLASSES
+            ).label,
+        },
     )
 
 
@@ -204,8 +259,9 @@ def wonde_apply(request, *, school):
         pk = int(request.POST.get("sync", ""))
     except ValueError:
         return _gone(request)
+    confirmed = {value for value in request.POST.getlist("confirm") if value}
     try:
-        result = preview_apply(school=school, sync_id=pk)
+        result = preview_apply(school=school, sync_id=pk, confirmed=confirmed)
     except AlreadyApplied:
         messages.info(request, _("This sync has already been applied: nothing more to do."))
         return redirect("teacher_portal:wonde_home")

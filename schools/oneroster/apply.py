@@ -164,7 +164,13 @@ def plan_apply(*, school: School, plan: SyncPlan, source: str = SOURCE) -> Apply
         for class_id in p.class_ids[1:]
     )
     MisLink.objects.bulk_create(
-        MisLink(school=school, source=source, sourced_id=p.sourced_id, pupil=pupil)
+        MisLink(
+            school=school,
+            source=source,
+            sourced_id=p.sourced_id,
+            pupil=pupil,
+            identifier=p.identifier,
+        )
         for pupil, p in zip(created, new, strict=True)
     )
     result.created = created
@@ -190,9 +196,25 @@ def plan_apply(*, school: School, plan: SyncPlan, source: str = SOURCE) -> Apply
             pupil.teaching_groups.add(*(target - current))
             if p.link:
                 MisLink.objects.create(
-                    school=school, source=source, sourced_id=p.sourced_id, pupil=pupil
+                    school=school,
+                    source=source,
+                    sourced_id=p.sourced_id,
+                    pupil=pupil,
+                    identifier=p.identifier,
                 )
+    _identifiers_keep(school=school, plan=plan, source=source)
     return result
+
+
+def _identifiers_keep(*, school: School, plan: SyncPlan, source: str) -> None:
+    """Keep each linked pupil's MIS identifier up to date (one read, a write per change)."""
+    given = {p.sourced_id: p.identifier for p in plan.pupils if p.kind != "leaving"}
+    kept = MisLink.objects.filter(
+        school=school, source=source, pupil__isnull=False, sourced_id__in=list(given)
+    ).values_list("pk", "sourced_id", "identifier")
+    for pk, sourced_id, identifier in kept:
+        if given[sourced_id] != identifier:
+            MisLink.objects.filter(pk=pk).update(identifier=given[sourced_id])
 
 
 def upload_apply(*, school: School, user, key: str) -> ApplyResult:

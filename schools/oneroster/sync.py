@@ -95,6 +95,7 @@ class PupilPlan:
     before: list[str] = field(default_factory=list)  # class names now
     after: list[str] = field(default_factory=list)  # class names after the sync
     link: bool = False  # matched by name: the sourcedId is kept from now on
+    identifier: str = ""  # the MIS's identifier for the pupil, if the source gave one
 
     @property
     def year_group_label(self) -> str:
@@ -166,6 +167,11 @@ class _Planner:
 
     def problem(self, file: str, line: int, what: str, message: str) -> None:
         self.problems.append(Problem(file=file, line=line, what=what, message=message))
+
+    def linked_elsewhere(self, record) -> bool:
+        """Whether a pupil or class this source hasn't linked is linked to another MIS record
+        (then the same name is not enough to link it; schools.wonde.matching says more)."""
+        return hasattr(record, "mis_link")
 
     # -- which org is this school ----------------------------------------------------------
     def school_org(self) -> tuple[str, str]:
@@ -354,7 +360,7 @@ class _Planner:
             group = links.get(sid)
             if group is None:
                 same_name = by_name.get(title.casefold())
-                if same_name is not None and hasattr(same_name, "mis_link"):
+                if same_name is not None and self.linked_elsewhere(same_name):
                     self.problem(
                         "classes.csv",
                         line,
@@ -491,6 +497,7 @@ class _Planner:
                 else:
                     plan.kind = "moved" if changed else "unchanged"
             plan.after = sorted(classes[c].title for c in targets)
+            plan.identifier = " ".join(users[sid][1].get("identifier", "").split())[:64]
             plans.append(plan)
         for sid, pupil in links.items():
             if sid in in_file or sid in self.problem_users or pupil.archived_at is not None:
@@ -531,7 +538,7 @@ class _Planner:
         pupil, link = links.get(sid), False
         clash = existing.get(name.casefold())
         if pupil is None and clash is not None:
-            if hasattr(clash, "mis_link"):
+            if self.linked_elsewhere(clash):
                 self.problem(
                     "users.csv",
                     line,

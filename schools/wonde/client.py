@@ -28,9 +28,12 @@ TIMEOUT_SECONDS = 30
 RETRIES = 4  # tries of one page after a 429, a rate limit at 0 or a dropped connection
 INCLUDES = {
     "classes": "students,employees",
-    "students": "year",
+    "groups": "students,employees",
+    "students": "year,education_details",
     "employees": "contact_details",
 }
+# Only registration groups are asked for (the groups list also has years, houses, clubs…).
+FILTERS = {"groups": {"type": "REGISTRATION"}}
 
 
 def pause(seconds: float) -> None:
@@ -52,11 +55,15 @@ class SchoolData:
     classes: list[dict]
     students: list[dict]
     employees: list[dict]
+    groups: list[dict]
+    groups_from: str  # WondeConnection.GroupsFrom: what the classes here are made from
 
     def as_json(self) -> dict:
         return {
             "name": self.name,
             "classes": self.classes,
+            "groups": self.groups,
+            "groups_from": self.groups_from,
             "students": self.students,
             "employees": self.employees,
         }
@@ -169,8 +176,10 @@ class Client:
         return data
 
     def all(self, kind: str, on_page: Callable[[int], None] | None = None) -> list[dict]:
-        """Every record of a list (classes, students, employees), page after page."""
-        query = urllib.parse.urlencode({"include": INCLUDES[kind], "per_page": PER_PAGE})
+        """Every record of a list (classes, groups, students, employees), page after page."""
+        query = urllib.parse.urlencode(
+            {**FILTERS.get(kind, {}), "include": INCLUDES[kind], "per_page": PER_PAGE}
+        )
         url: str | None = f"{self.base}/{kind}?{query}"
         records: list[dict] = []
         seen: set[str] = set()
@@ -201,22 +210,41 @@ def _seconds(header: str | None, *, default: float) -> float:
 
 
 def fetch_school(
-    *, token: str, school_id: str, progress: Callable[[str], None] | None = None
+    *,
+    token: str,
+    school_id: str,
+    progress: Callable[[str], None] | None = None,
+    groups_from: str = "classes",
 ) -> SchoolData:
-    """Everything a sync needs from Wonde. Raises WondeError (nothing fetched is kept)."""
+    """Everything a sync needs from Wonde. Raises WondeError (nothing fetched is kept).
+
+    `groups_from` ("classes", "registration" or "both") says which lists make the classes
+    here: only those are fetched.
+    """
     client = Client(token=token, school_id=school_id)
     school = client.school()
-    lists = {}
+    lists = {"classes": [], "groups": []}
     labels = {
         "classes": _("Fetched %(count)s classes from Wonde…"),
+        "groups": _("Fetched %(count)s registration groups from Wonde…"),
         "students": _("Fetched %(count)s pupils from Wonde…"),
         "employees": _("Fetched %(count)s staff from Wonde…"),
     }
-    for kind in ("classes", "students", "employees"):
+    kinds = {
+        "classes": ["classes"],
+        "registration": ["groups"],
+        "both": ["classes", "groups"],
+    }[groups_from]
+    for kind in (*kinds, "students", "employees"):
 
         def on_page(count, kind=kind):
             if progress:
                 progress(labels[kind] % {"count": count})
 
         lists[kind] = client.all(kind, on_page)
-    return SchoolData(name=str(school.get("name") or ""), **lists)
+    lists["groups"] = [
+        group
+        for group in lists["groups"]  # the type filter again, should Wonde ignore it
+        if str(group.get("type") or "").upper() == FILTERS["groups"]["type"]
+    ]
+    return SchoolData(name=str(school.get("name") or ""), groups_from=groups_from, **lists)

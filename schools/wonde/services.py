@@ -26,9 +26,10 @@ from schools import conf
 from schools.models import MisLink, School, WondeConnection, WondeSync
 from schools.oneroster.apply import ApplyResult, plan_apply
 from schools.oneroster.reader import OneRosterFileError
-from schools.oneroster.sync import SyncPlan, plan_sync
+from schools.oneroster.sync import SyncPlan
 
 from .client import WondeError, fetch_school
+from .matching import handover, plan_wonde
 from .roster import bundle_from
 from .secret import TokenUnreadable, token_decrypt, token_encrypt, token_hint
 
@@ -128,12 +129,45 @@ def _summary(plan: SyncPlan) -> dict:
         "problems": len(plan.problems),
         "classes_new": len(plan.classes_of("new")),
         "classes_closing": len(plan.classes_of("closing")),
+        "to_confirm": len(plan.to_confirm),
     }
 
 
-def _plan(*, connection: WondeConnection, data: dict) -> SyncPlan:
+def _plan(
+    *, connection: WondeConnection, data: dict, confirming: bool = False, confirmed=()
+) -> SyncPlan:
+    """The plan for fetched data. `confirming`: a preview, where pupils matched by name and
+    class wait for the admin (schools.wonde.matching); `confirmed` are the ones they ticked."""
     bundle = bundle_from(school_id=connection.wonde_school_id, data=data)
-    return plan_sync(school=connection.school, bundle=bundle, source=SOURCE)
+    return plan_wonde(
+        school=connection.school, bundle=bundle, confirming=confirming, confirmed=confirmed
+    )
+
+
+def _apply(*, school: School, plan: SyncPlan) -> ApplyResult:
+    """Hand pupils and classes over from OneRoster, then apply (inside a transaction)."""
+    handover(school=school, plan=plan)
+    return plan_apply(school=school, plan=plan, source=SOURCE)
+
+
+def groups_from_save(*, school: School, user, groups_from: str) -> WondeSync | None:
+    """Choose where the classes here come from in Wonde (classes, registration groups, both).
+
+    A change means different classes, so the next sync is a preview again (the nightly syncs
+    wait until it is applied). Returns the sync queued, or None if nothing changed.
+    """
+    with transaction.atomic():
+        connection = WondeConnection.objects.select_for_update().get(school=school)
+        if connection.groups_from == groups_from:
+            return None
+        connection.groups_from = groups_from
+        connection.approved_at = None
+        connection.schedule_key = ""
+        connection.next_sync_at = None
+        connection.save(
+            update_fields=["groups_from", "approved_at", "schedule_key", "next_sync_at"]
+        )
+        return sync_request(school=school, user=user, trigger=Trigger.FIRST)
 
 
 def _finish(sync_id: int, **fields) -> None:
@@ -190,14 +224,17 @@ def _run(sync: WondeSync) -> str:
 
     try:
         data = fetch_school(
-            token=token, school_id=connection.wonde_school_id, progress=progress
+            token=token,
+            school_id=connection.wonde_school_id,
+            progress=progress,
+            groups_from=connection.groups_from,
         ).as_json()
     except WondeError as error:
         return _fail(sync.pk, str(error))
 
     if connection.approved_at is None:
         try:
-            plan = _plan(connection=connection, data=data)
+            plan = _plan(connection=connection, data=data, confirming=True)
         except OneRosterFileError as error:
             return _fail(sync.pk, str(error))
         _finish(sync.pk, status=Status.PREVIEW, data=data, summary=_summary(plan))
@@ -207,7 +244,7 @@ def _run(sync: WondeSync) -> str:
             if not WondeConnection.objects.select_for_update().filter(pk=connection.pk).exists():
                 return _fail(sync.pk, _("Wonde was disconnected before the sync finished."))
             plan = _plan(connection=connection, data=data)
-            plan_apply(school=connection.school, plan=plan, source=SOURCE)
+            _apply(school=connection.school, plan=plan)
             _finish(sync.pk, status=Status.APPLIED, summary=_summary(plan))
     except OneRosterFileError as error:
         return _fail(sync.pk, str(error) + " " + _("Nothing was changed."))
@@ -229,11 +266,14 @@ def preview_get(*, school: School, sync_id: int) -> WondeSync:
 
 def preview_plan(*, sync: WondeSync) -> SyncPlan:
     connection = WondeConnection.objects.select_related("school").get(school_id=sync.school_id)
-    return _plan(connection=connection, data=sync.data)
+    return _plan(connection=connection, data=sync.data, confirming=True)
 
 
-def preview_apply(*, school: School, sync_id: int) -> ApplyResult:
+def preview_apply(*, school: School, sync_id: int, confirmed=()) -> ApplyResult:
     """Apply a checked preview, all or nothing, and switch the nightly syncs on.
+
+    `confirmed` are the Wonde ids of the pupils the admin confirmed are pupils already here
+    (matched by name and class); the others offered for confirming are left out.
 
     Raises PreviewGone, AlreadyApplied, OneRosterFileError (the school changed so that the
     data can't be used now) or IntegrityError (a name clash; nothing changed).
@@ -253,8 +293,8 @@ def preview_apply(*, school: School, sync_id: int) -> ApplyResult:
         )
         if connection is None:
             raise PreviewGone
-        plan = _plan(connection=connection, data=sync.data)
-        result = plan_apply(school=school, plan=plan, source=SOURCE)
+        plan = _plan(connection=connection, data=sync.data, confirming=True, confirmed=confirmed)
+        result = _apply(school=school, plan=plan)
         sync.status = Status.APPLIED
         sync.data = {}
         sync.summary = _summary(plan)

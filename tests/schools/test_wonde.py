@@ -96,7 +96,8 @@ def test_the_first_sync_fetches_everything_and_waits_for_a_check(school, admin, 
     # Wonde's documented includes and page size, with the token in the header only
     asked = {r["path"].rsplit("/", 1)[-1]: r["query"] for r in wonde_server.requests}
     assert asked["classes"]["include"] == "students,employees"
-    assert asked["students"]["include"] == "year"
+    assert asked["students"]["include"] == "year,education_details"
+    assert "groups" not in asked  # classes come from Wonde classes unless the admin chooses
     assert asked["employees"]["include"] == "contact_details"
     assert asked["students"]["per_page"] == "200"
     assert all(r["authorised"] for r in wonde_server.requests)
@@ -174,7 +175,7 @@ def test_a_later_sync_applies_movers_leavers_and_newcomers_by_itself(
     assert sync.trigger == WondeSync.Trigger.MANUAL
     assert sync.summary == {
         "new": 1, "moved": 1, "returning": 0, "leaving": 1, "unchanged": 3,
-        "problems": 0, "classes_new": 0, "classes_closing": 0,
+        "problems": 0, "classes_new": 0, "classes_closing": 0, "to_confirm": 0,
     }  # fmt: skip
     assert pupils(school) == {
         "Isla M": ["Kestrels"], "Jack T": ["Owls"], "Zoe L": ["Owls"], "Ben O": ["Owls"],

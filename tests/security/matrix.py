@@ -539,6 +539,7 @@ ROWS: tuple[Row, ...] = (
     route(PORTAL + "wonde_home", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "wonde_status", SCHOOL_ADMIN_PAGE),
     route(PORTAL + "wonde_sync_now", SCHOOL_ADMIN_POST),
+    route(PORTAL + "wonde_groups", SCHOOL_ADMIN_POST),
     per_owner(PORTAL + "wonde_preview", school_record, _wonde_preview),
     route(PORTAL + "wonde_apply", SCHOOL_ADMIN_POST),
     route(PORTAL + "wonde_disconnect", SCHOOL_ADMIN_POST),

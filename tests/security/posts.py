@@ -260,6 +260,13 @@ def _wonde_connected(w: World) -> dict:
     return {}
 
 
+def _wonde_groups(w: World) -> dict:
+    from tests.wonde_server.records import wonde_connection
+
+    wonde_connection(w.school)
+    return {"groups_from": "registration"}
+
+
 def _wonde_preview(w: World) -> dict:
     from tests.wonde_server.records import wonde_preview_sync
 
@@ -751,6 +758,13 @@ ENDPOINTS: list[Endpoint] = [
         user="school_admin",
         url=_url("teacher_portal:wonde_sync_now"),
         body=_wonde_connected,
+    ),
+    Endpoint(
+        name="wonde_groups",
+        route="portal/school/wonde/classes/",
+        user="school_admin",
+        url=_url("teacher_portal:wonde_groups"),
+        body=_wonde_groups,
     ),
     Endpoint(
         name="wonde_apply",

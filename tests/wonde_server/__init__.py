@@ -1,8 +1,9 @@
 """A local HTTP server that answers like Wonde's API (v1.0), for the Wonde sync tests.
 
 It follows the documented behaviour schools.wonde relies on (see that package's docstring):
-Bearer tokens, `GET /v1.0/schools/{id}` and the `classes`, `students` and `employees` lists with
-`include=` (nested `{"data": ...}`), pagination through `meta.pagination` (`next`, `more`,
+Bearer tokens, `GET /v1.0/schools/{id}` and the `classes`, `groups` (filtered by `type`),
+`students` and `employees` lists with `include=` (nested `{"data": ...}`; a student's
+`education_details` holds the UPN), pagination through `meta.pagination` (`next`, `more`,
 `per_page`, `current_page`), X-RateLimit-* headers, 429 with Retry-After, and 401, 403, 404 and
 5xx errors. Tests change `school` (the data) and `faults` between syncs; `requests` records what
 was asked (path and query, and whether the token was right), never the token itself.
@@ -30,9 +31,14 @@ class WondeSchool:
     students: dict[str, dict] = field(default_factory=dict)
     employees: dict[str, dict] = field(default_factory=dict)
     classes: dict[str, dict] = field(default_factory=dict)  # name, students [ids], employees
+    groups: dict[str, dict] = field(default_factory=dict)  # name, type, students, employees
 
-    def student(self, sid, forename, surname, year):
+    def student(self, sid, forename, surname, year, *, upn=None, mis_id=None):
         self.students[sid] = {"forename": forename, "surname": surname, "year": year}
+        if upn is not None:
+            self.students[sid]["upn"] = upn
+        if mis_id is not None:
+            self.students[sid]["mis_id"] = mis_id
 
     def employee(self, eid, forename, surname, email):
         self.employees[eid] = {"forename": forename, "surname": surname, "email": email}
@@ -40,6 +46,14 @@ class WondeSchool:
     def klass(self, cid, name, *, students=(), employees=()):
         self.classes[cid] = {
             "name": name,
+            "students": list(students),
+            "employees": list(employees),
+        }
+
+    def group(self, gid, name, kind="REGISTRATION", *, students=(), employees=()):
+        self.groups[gid] = {
+            "name": name,
+            "type": kind,
             "students": list(students),
             "employees": list(employees),
         }
@@ -56,7 +70,7 @@ class Faults:
 def _person(pid, fields, *, includes, kind):
     record = {
         "id": pid,
-        "mis_id": pid[-4:],
+        "mis_id": fields.get("mis_id", pid[-4:]),
         "upi": f"upi-{pid}",
         "initials": (fields["forename"][:1] + fields["surname"][:1]).upper(),
         "forename": fields["forename"],
@@ -72,6 +86,15 @@ def _person(pid, fields, *, includes, kind):
         code = "R" if year == 0 else str(year)
         name = "Reception" if year == 0 else f"Year {year}"
         record["year"] = {"data": {"id": f"Y{code}", "mis_id": code, "code": code, "name": name}}
+    if kind == "students" and "education_details" in includes:
+        record["education_details"] = {
+            "data": {
+                "id": f"ED{pid}",
+                "admission_number": pid[-4:],
+                "upn": fields.get("upn"),
+                "former_upn": None,
+            }
+        }
     if kind == "employees" and "contact_details" in includes:
         record["contact_details"] = {
             "data": {"id": f"C{pid}", "emails": {"primary": fields["email"], "work": None}}
@@ -148,7 +171,7 @@ class WondeServer:
                 {"data": {"id": self.school.id, "name": self.school.name, "urn": 100001}},
             )
         kind = segments[3]
-        if kind not in ("classes", "students", "employees"):
+        if kind not in ("classes", "groups", "students", "employees"):
             return self._send(handler, 404, {"error": "Not found."})
         page = int(query.get("page", "1"))
         key = f"{kind}:{page}"
@@ -166,6 +189,8 @@ class WondeServer:
         per_page = min(int(query.get("per_page", DEFAULT_PER_PAGE)), MAX_PER_PAGE)
         includes = set(filter(None, query.get("include", "").split(",")))
         records = self._records(kind, includes)
+        if kind == "groups" and query.get("type"):  # Wonde filters groups by type
+            records = [r for r in records if r["type"] == query["type"].upper()]
         start = (page - 1) * per_page
         chunk = records[start : start + per_page]
         more = start + per_page < len(records)
@@ -199,16 +224,21 @@ class WondeServer:
                 _person(eid, f, includes=includes, kind=kind) for eid, f in school.employees.items()
             ]
         records = []
-        for cid, fields in school.classes.items():
+        listed = school.groups if kind == "groups" else school.classes
+        for cid, fields in listed.items():
             record = {
                 "id": cid,
                 "mis_id": cid[-4:],
                 "name": fields["name"],
                 "code": fields["name"],
                 "description": fields["name"],
-                "subject": None,
-                "alternative": False,
             }
+            if kind == "groups":
+                record["type"] = fields["type"]
+                record["division"] = None
+            else:
+                record["subject"] = None
+                record["alternative"] = False
             if "students" in includes:
                 record["students"] = {
                     "data": [
@@ -239,6 +269,7 @@ def autumn(school: WondeSchool) -> None:
     school.students.clear()
     school.employees.clear()
     school.classes.clear()
+    school.groups.clear()
     school.student("S001", "Isla", "Morgan", 4)
     school.student("S002", "Jack", "Turner", 4)
     school.student("S003", "Amir", "Khan", 4)
@@ -247,6 +278,11 @@ def autumn(school: WondeSchool) -> None:
     school.employee("E001", "Sam", "Reed", "sam.reed@oakfield.example")
     school.klass("C001", "Kestrels", students=["S001", "S002", "S003"], employees=["E001"])
     school.klass("C002", "Owls", students=["S004", "S005"])
+    # Registration groups (forms), and groups of other types a sync must leave alone
+    school.group("G001", "4M", students=["S001", "S002", "S003"], employees=["E001"])
+    school.group("G002", "5P", students=["S004", "S005"])
+    school.group("G003", "Year 4", "YEAR", students=["S001", "S002", "S003"])
+    school.group("G004", "Kestrels", "HOUSE", students=["S001", "S004"])
 
 
 def spring(school: WondeSchool) -> None:
