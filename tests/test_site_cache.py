@@ -86,4 +86,3 @@ def test_another_host_gets_its_own_site(client, settings):
     client.get("/", HTTP_HOST="other.example")
     assert site_cache.remembered_site("other.example", 80).root_page.pk == other_root.pk
     assert site_cache.remembered_site(default.hostname, 80).pk == default.pk
-
