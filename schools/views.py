@@ -41,7 +41,7 @@ SESSION_GROUP_NAME = "pupil_login_group_name"
 SESSION_PUPIL = "pupil_login_pupil"
 SESSION_PICKS = "pupil_login_picks"
 THROTTLE_SCOPE = "pupil-login"
-PUPIL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+PUPIL_BACKEND = "schools.backends.PupilSessionBackend"
 
 
 def home_for_user(request):

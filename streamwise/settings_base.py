@@ -93,6 +93,8 @@ STREAMWISE_CONTEXT_PROCESSORS = [
 STREAMWISE_AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Restores pupils' sessions with their Pupil row in the same query; checks no passwords.
+    "schools.backends.PupilSessionBackend",
 ]
 
 STREAMWISE_DEFAULTS: dict[str, Any] = {

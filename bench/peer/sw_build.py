@@ -1,7 +1,7 @@
 """Build a Streamwise site for the peer harness (run from the project root with its venv).
 
-Adapted from ../shared/bench/sw_build.py: sessions use the project's first authentication
-backend, and it adds the longest lesson's busiest step, the H5P lesson step and a quiz question
+Adapted from ../shared/bench/sw_build.py: sessions use the backend the pupil sign-in
+uses, and it adds the longest lesson's busiest step, the H5P lesson step and a quiz question
 page (each pupil has a quiz attempt; `quiz_sessions.json` carries the attempt id as `username`).
 
     DJANGO_SETTINGS_MODULE=bench.settings STREAMWISE_VAR_DIR=... python sw_build.py OUT_DIR
@@ -30,6 +30,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from schools.views import PUPIL_BACKEND  # noqa: E402
 
 LEARNERS = 50
 MODULE = "ages-11-13"
@@ -119,7 +121,7 @@ def main(out: Path) -> None:
         services.progress_step_reach(pupil=pupil, lesson=lesson, step=step)
         s = SessionStore()
         s[SESSION_KEY] = str(pupil.user.pk)
-        s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        s[BACKEND_SESSION_KEY] = PUPIL_BACKEND  # as the pupil sign-in does
         s[HASH_SESSION_KEY] = pupil.user.get_session_auth_hash()
         s.create()
         pupils.append(pupil)

@@ -5,6 +5,7 @@ from django.test import Client
 
 from lessons.loader import curriculum_load
 from lessons.models import LessonPage
+from schools.views import PUPIL_BACKEND
 from tests.lessons import builders
 
 FIXTURE_CURRICULUM = Path(__file__).parent / "curriculum"
@@ -40,8 +41,9 @@ def pupil(young_pupil):
 
 @pytest.fixture
 def pupil_client(pupil):
+    """A pupil signed in as the pupil sign-in does it (the pupil session backend)."""
     client = Client()
-    client.force_login(pupil.user)
+    client.force_login(pupil.user, backend=PUPIL_BACKEND)
     return client
 
 

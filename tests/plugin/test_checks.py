@@ -99,7 +99,11 @@ def test_a_missing_context_processor_is_named(name):
 
 
 def test_a_missing_auth_backend_is_named():
-    with override_settings(AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend"]):
+    backends = [
+        "django.contrib.auth.backends.ModelBackend",
+        "schools.backends.PupilSessionBackend",
+    ]
+    with override_settings(AUTHENTICATION_BACKENDS=backends):
         errors = run(wiring.check_streamwise_settings)
     assert [e[0] for e in errors] == ["streamwise.E506"]
     assert "allauth.account.auth_backends.AuthenticationBackend" in errors[0][2]
