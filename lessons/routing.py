@@ -15,6 +15,8 @@ only the slugs and paths are parameters.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,15 +33,41 @@ class ModuleLink:
     url: str
 
 
-def _columns(model, alias: dict[str, str], qn) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class _Part:
+    """One model's columns in the routing query: what `from_db` needs, and each column's
+    converters (what the ORM applies to a value read from this database: booleans, dates,
+    JSON...)."""
+
+    names: list[str]
+    converters: list[tuple[int, list, object]]
+
+    def instance(self, model, db: str, connection, values: list):
+        for index, converters, expression in self.converters:
+            value = values[index]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            values[index] = value
+        return model.from_db(db, self.names, values)
+
+
+def _part(model, alias: dict[str, str], qn, connection, skip=()) -> tuple[list[str], _Part]:
     """`alias`-qualified columns of every concrete field of `model`, in `from_db` order.
 
     Inherited fields live in their parent's table: `alias` maps each table to its alias.
+    Fields named in `skip` get no converters (the caller converts them).
     """
     fields = model._meta.concrete_fields
-    return [f"{alias[f.model._meta.db_table]}.{qn(f.column)}" for f in fields], [
-        f.attname for f in fields
-    ]
+    converters = []
+    for index, field in enumerate(fields):
+        if field.name in skip:
+            continue
+        column = field.get_col(alias[field.model._meta.db_table])
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((index, found, column))
+    columns = [f"{alias[f.model._meta.db_table]}.{qn(f.column)}" for f in fields]
+    return columns, _Part(names=[f.attname for f in fields], converters=converters)
 
 
 @cache
@@ -47,12 +75,14 @@ def _lesson_sql(db: str, ancestors: int):
     """The lesson-routing SQL on database `db`, for a library at depth `ancestors`."""
     from .models import LessonPage, ModulePage  # noqa: PLC0415 - models import this module
 
-    qn = connections[db].ops.quote_name
+    connection = connections[db]
+    qn = connection.ops.quote_name
     page, lesson_table = Page._meta.db_table, LessonPage._meta.db_table
     quiz_model = LessonPage._meta.get_field("quiz").related_model
     aliases = {page: "p", lesson_table: "lp"}
-    lesson_columns, lesson_names = _columns(LessonPage, aliases, qn)
-    quiz_columns, quiz_names = _columns(quiz_model, {quiz_model._meta.db_table: "q"}, qn)
+    lesson_columns, lesson_part = _part(LessonPage, aliases, qn, connection, skip={"body"})
+    quiz_aliases = {quiz_model._meta.db_table: "q"}
+    quiz_columns, quiz_part = _part(quiz_model, quiz_aliases, qn, connection)
     restriction = PageViewRestriction._meta
     marks = ", ".join(["%s"] * ancestors)
     pk, path, slug, depth = (
@@ -84,7 +114,35 @@ def _lesson_sql(db: str, ancestors: int):
         WHERE p.{path} LIKE %s AND p.{depth} = %s AND p.{slug} = %s AND m.{slug} = %s
         LIMIT 1
     """  # noqa: S608
-    return sql, lesson_names, quiz_names, quiz_model
+    return sql, lesson_part, quiz_part, quiz_model
+
+
+# Lesson bodies as Wagtail reads them (a StreamValue, its blocks parsed on first use), by the
+# body's text: a lesson that changes in any way is a new entry. Reading the body's blocks was
+# about 2 ms of each lesson page. At most _BODIES_KEPT are kept per process.
+_bodies: OrderedDict[tuple[str, str], object] = OrderedDict()
+_BODIES_KEPT = 200
+_bodies_lock = threading.Lock()
+
+
+def _body(model, raw, connection):
+    """The lesson body for the text `raw` from the database, shared by every request that
+    reads the same text (blocks are not changed by the pages that show them)."""
+    if not isinstance(raw, str):  # not text from this database: convert it as the ORM would
+        field = model._meta.get_field("body")
+        return field.from_db_value(raw, None, connection)
+    key = (connection.alias, raw)
+    with _bodies_lock:
+        body = _bodies.get(key)
+        if body is not None:
+            _bodies.move_to_end(key)
+            return body
+    body = model._meta.get_field("body").from_db_value(raw, None, connection)
+    with _bodies_lock:
+        _bodies[key] = body
+        while len(_bodies) > _BODIES_KEPT:
+            _bodies.popitem(last=False)
+    return body
 
 
 def route_lesson(library: Page, request, path_components: list[str]):
@@ -103,7 +161,7 @@ def route_lesson(library: Page, request, path_components: list[str]):
     module_slug, lesson_slug = path_components[:2]
     ancestors = [library.path[:end] for end in range(Page.steplen, len(library.path) + 1, 4)]
     db = library._state.db or "default"
-    sql, lesson_names, quiz_names, quiz_model = _lesson_sql(db, len(ancestors))
+    sql, lesson_part, quiz_part, quiz_model = _lesson_sql(db, len(ancestors))
     params = [
         *ancestors,
         len(library.path) + Page.steplen,
@@ -112,17 +170,22 @@ def route_lesson(library: Page, request, path_components: list[str]):
         lesson_slug,
         module_slug,
     ]
-    with connections[db].cursor() as cursor:
+    connection = connections[db]
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    split = len(lesson_names)
-    lesson = LessonPage.from_db(db, lesson_names, row[:split])
-    quiz_row = row[split : split + len(quiz_names)]
-    has_quiz = quiz_row[quiz_names.index(quiz_model._meta.pk.attname)] is not None
-    lesson.quiz = quiz_model.from_db(db, quiz_names, quiz_row) if has_quiz else None
-    restricted, module_title, module_age_band = row[split + len(quiz_names) :]
+    split = len(lesson_part.names)
+    values = list(row[:split])
+    body_index = lesson_part.names.index("body")
+    values[body_index] = _body(LessonPage, values[body_index], connection)
+    lesson = lesson_part.instance(LessonPage, db, connection, values)
+    quiz_values = list(row[split : split + len(quiz_part.names)])
+    has_quiz = quiz_values[quiz_part.names.index(quiz_model._meta.pk.attname)] is not None
+    lesson.quiz = quiz_part.instance(quiz_model, db, connection, quiz_values) if has_quiz else None
+    row = row[split + len(quiz_part.names) :]
+    restricted, module_title, module_age_band = row
     lesson.view_restricted = bool(restricted)
     lesson.routed_module_title = module_title
     lesson.routed_module_age_band = module_age_band

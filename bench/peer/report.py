@@ -36,7 +36,9 @@ def load_sw(run: Path) -> tuple[dict, dict]:
     for f in sorted((run / "sqlite").glob("*-c*.json")):
         scenarios[f.name.rsplit("-c", 1)[0]] = json.loads(f.read_text())
     target = json.loads((run / "sqlite" / "target.json").read_text())
-    return scenarios, {k: v["queries"] for k, v in target["counts"].items()}
+    return scenarios, {
+        k: (v["queries"], v.get("statements", v["queries"])) for k, v in target["counts"].items()
+    }
 
 
 def load_peer(path: Path) -> tuple[dict, dict]:
@@ -135,13 +137,27 @@ def main():
             "SQL queries per request (in-process, `django.test.Client`):",
             "",
             f"- wagtail-lms: {', '.join(f'{k} {v}' for k, v in peer_q.items())}",
-            f"- Streamwise: {', '.join(f'{k} {v}' for k, v in sw_q.items())}",
+            "- Streamwise: "
+            + ", ".join(
+                f"{k} {q}" + (f" ({s} without BEGIN and COMMIT)" if s != q else "")
+                for k, (q, s) in sw_q.items()
+            ),
             "",
         ]
         for name, most in QUERY_GOALS.items():
             if name in sw_q:
+                queries, statements = sw_q[name]
+                if statements == queries:
+                    verdicts.append((n, f"{name} ≤ {most} queries", queries <= most, str(queries)))
+                    continue
                 verdicts.append(
-                    (n, f"{name} ≤ {most} queries", sw_q[name] <= most, str(sw_q[name]))
+                    (
+                        n,
+                        f"{name} ≤ {most} queries, BEGIN and COMMIT not counted "
+                        "(PostgreSQL does not log them)",
+                        statements <= most,
+                        f"{statements} ({queries} with SQLite's BEGIN and COMMIT)",
+                    )
                 )
     lines += ["## Goals", "", "| round | goal | met | figure |", "| --- | --- | --- | --- |"]
     lines += [

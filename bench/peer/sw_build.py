@@ -145,9 +145,15 @@ def main(out: Path) -> None:
         c.get(path) if method == "GET" else None  # warm
         with CaptureQueriesContext(connection) as q:
             resp = getattr(c, method.lower())(path, **kw)
+        control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT")
         return {
             "status": resp.status_code,
             "queries": len(q.captured_queries),
+            # What PostgreSQL would log: SQLite's BEGIN IMMEDIATE and COMMIT are logged
+            # queries there, PostgreSQL's transaction control is not.
+            "statements": sum(
+                not x["sql"].lstrip().startswith(control) for x in q.captured_queries
+            ),
             "sql": [x["sql"][:300] for x in q.captured_queries],
         }
 
