@@ -15,8 +15,6 @@ only the slugs and paths are parameters.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,17 +49,14 @@ class _Part:
         return model.from_db(db, self.names, values)
 
 
-def _part(model, alias: dict[str, str], qn, connection, skip=()) -> tuple[list[str], _Part]:
+def _part(model, alias: dict[str, str], qn, connection) -> tuple[list[str], _Part]:
     """`alias`-qualified columns of every concrete field of `model`, in `from_db` order.
 
     Inherited fields live in their parent's table: `alias` maps each table to its alias.
-    Fields named in `skip` get no converters (the caller converts them).
     """
     fields = model._meta.concrete_fields
     converters = []
     for index, field in enumerate(fields):
-        if field.name in skip:
-            continue
         column = field.get_col(alias[field.model._meta.db_table])
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:
@@ -80,7 +75,7 @@ def _lesson_sql(db: str, ancestors: int):
     page, lesson_table = Page._meta.db_table, LessonPage._meta.db_table
     quiz_model = LessonPage._meta.get_field("quiz").related_model
     aliases = {page: "p", lesson_table: "lp"}
-    lesson_columns, lesson_part = _part(LessonPage, aliases, qn, connection, skip={"body"})
+    lesson_columns, lesson_part = _part(LessonPage, aliases, qn, connection)
     quiz_aliases = {quiz_model._meta.db_table: "q"}
     quiz_columns, quiz_part = _part(quiz_model, quiz_aliases, qn, connection)
     restriction = PageViewRestriction._meta
@@ -117,34 +112,6 @@ def _lesson_sql(db: str, ancestors: int):
     return sql, lesson_part, quiz_part, quiz_model
 
 
-# Lesson bodies as Wagtail reads them (a StreamValue, its blocks parsed on first use), by the
-# body's text: a lesson that changes in any way is a new entry. Reading the body's blocks was
-# about 2 ms of each lesson page. At most _BODIES_KEPT are kept per process.
-_bodies: OrderedDict[tuple[str, str], object] = OrderedDict()
-_BODIES_KEPT = 200
-_bodies_lock = threading.Lock()
-
-
-def _body(model, raw, connection):
-    """The lesson body for the text `raw` from the database, shared by every request that
-    reads the same text (blocks are not changed by the pages that show them)."""
-    if not isinstance(raw, str):  # not text from this database: convert it as the ORM would
-        field = model._meta.get_field("body")
-        return field.from_db_value(raw, None, connection)
-    key = (connection.alias, raw)
-    with _bodies_lock:
-        body = _bodies.get(key)
-        if body is not None:
-            _bodies.move_to_end(key)
-            return body
-    body = model._meta.get_field("body").from_db_value(raw, None, connection)
-    with _bodies_lock:
-        _bodies[key] = body
-        while len(_bodies) > _BODIES_KEPT:
-            _bodies.popitem(last=False)
-    return body
-
-
 def route_lesson(library: Page, request, path_components: list[str]):
     """The lesson at `<module slug>/<lesson slug>/…` below the library, or None, in one query.
 
@@ -177,10 +144,7 @@ def route_lesson(library: Page, request, path_components: list[str]):
     if row is None:
         return None
     split = len(lesson_part.names)
-    values = list(row[:split])
-    body_index = lesson_part.names.index("body")
-    values[body_index] = _body(LessonPage, values[body_index], connection)
-    lesson = lesson_part.instance(LessonPage, db, connection, values)
+    lesson = lesson_part.instance(LessonPage, db, connection, list(row[:split]))
     quiz_values = list(row[split : split + len(quiz_part.names)])
     has_quiz = quiz_values[quiz_part.names.index(quiz_model._meta.pk.attname)] is not None
     lesson.quiz = quiz_part.instance(quiz_model, db, connection, quiz_values) if has_quiz else None
