@@ -32,7 +32,8 @@ from safeguarding.services.trust_counts import (
 from schools.models import Pupil, School, StaffRole, TeachingGroup, Trust, YearGroup
 from schools.permissions import all_roles_by_school
 
-from .trust_training import trust_compliance
+from .evidence import TrainingCompliance
+from .trust_training import trust_training
 
 Membership = TeachingGroup.pupils.through
 
@@ -68,8 +69,7 @@ class SchoolFigures:
     overdue: int = 0  # pieces of work past their due date, in active classes
     is_safeguarding_lead: bool = False  # the viewer leads safeguarding here
     concerns: SchoolConcernCounts | None = None
-    # Staff training compliance, as `training.services.compliance_summary` counts it.
-    training: dict = field(default_factory=dict)
+    training: TrainingCompliance | None = None  # counts, as on the school's evidence page
 
 
 @dataclass
@@ -205,7 +205,7 @@ def trust_overview(*, trust: Trust, user, today: date | None = None) -> TrustOve
     roles = all_roles_by_school(user)
     leads = {StaffRole.DSL, StaffRole.DEPUTY_DSL}
     concerns = trust_concern_counts(school_ids=school_ids, today=today)
-    training = trust_compliance(school_ids, today=today)
+    training = trust_training(school_ids, today=today)
 
     figures = []
     for school in schools:

@@ -1,10 +1,14 @@
 """Staff training compliance for every school of a trust, as counts, in a fixed number of queries.
 
 The figures are those of `training.services.compliance_summary` for each school (the same
-statuses, from the same rules: `course_cell` and the Part one rule), gathered for all the
-schools at once instead of one school at a time, so that the trust overview costs the same
-number of queries for two schools or forty. tests/teacher_portal/test_trust_training.py checks
-that each school's figures equal `compliance_summary(school)`.
+statuses, from the same rules: `course_cell`, the latest certificate, the audiences of assigned
+courses and the Part one rule), gathered for all the schools at once instead of one school at a
+time, so that the trust overview costs the same number of queries for two schools or forty.
+tests/teacher_portal/test_trust_training.py checks that each school's figures equal
+`compliance_summary(school)`.
+
+The `training` app is optional for a host site (as for the evidence page): without it there is
+nothing to count and no query is made.
 """
 
 from __future__ import annotations
@@ -12,23 +16,28 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from django.apps import apps
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from schools.models import StaffMembership
-from training.models import (
-    Audience,
-    CourseAssignment,
-    CourseCompletion,
-    PartOneSignoff,
-    SchoolTrainingSettings,
-    staff_courses,
-)
-from training.services import DONE, DUE, OVERDUE, Cell, _counts, course_cell
+
+from .evidence import TrainingCompliance, TrainingRow
 
 
 def trust_compliance(school_ids, *, today: date | None = None) -> dict[int, dict]:
     """`compliance_summary` for each of the schools, by school id, in six queries."""
+    from training.models import (
+        Audience,
+        CourseAssignment,
+        CourseCompletion,
+        PartOneSignoff,
+        SchoolTrainingSettings,
+        staff_courses,
+    )
+    from training.services import DONE, DUE, OVERDUE, Cell, _counts, course_cell
+
     today = today or timezone.localdate()
     courses = list(staff_courses().only("pk", "slug", "title", "path"))
     roles = defaultdict(lambda: defaultdict(set))  # school → user → roles
@@ -96,3 +105,31 @@ def trust_compliance(school_ids, *, today: date | None = None) -> dict[int, dict
             "part_one": {"version": version, **_counts(part_one)},
         }
     return summaries
+
+
+def _row(label, counts: dict) -> TrainingRow:
+    return TrainingRow(
+        label=str(label),
+        staff=counts["staff"],
+        done=counts["done"],
+        due_soon=counts["due_soon"],
+        overdue=counts["overdue"],
+    )
+
+
+def trust_training(school_ids, *, today: date | None = None) -> dict[int, TrainingCompliance]:
+    """Each school's staff training as the evidence page shows it (a row per course, and one
+    for Part one once the school has chosen a version), by school id."""
+    if not apps.is_installed("training"):
+        return {pk: TrainingCompliance(available=False) for pk in school_ids}
+    found = {}
+    for school_id, summary in trust_compliance(school_ids, today=today).items():
+        rows = [_row(course["title"], course) for course in summary["courses"]]
+        part_one = summary["part_one"]
+        if part_one["version"]:
+            label = _("Read Keeping Children Safe in Education Part one (%(version)s)") % {
+                "version": part_one["version"]
+            }
+            rows.append(_row(label, part_one))
+        found[school_id] = TrainingCompliance(available=True, rows=rows)
+    return found

@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from schools.models import StaffRole, Trust, TrustMembership
+from teacher_portal import trust_training
 from teacher_portal.trust_training import trust_compliance
 from tests import factories
 from training import services
@@ -127,7 +130,7 @@ def test_the_page_shows_training_counts_and_no_names(client, courses, school, tr
         reverse("teacher_portal:trust_overview", args=[school.trust_id])
     ).content.decode()
     assert "Staff training (counts only)" in page
-    assert "Keeping Children Safe in Education Part one (September 2025)" in page
+    assert "Read Keeping Children Safe in Education Part one (September 2025)" in page
     assert f'<th scope="row">{courses[0].title}</th><td>4</td><td>2</td><td>1</td><td>1</td>' in (
         page
     )
@@ -136,12 +139,21 @@ def test_the_page_shows_training_counts_and_no_names(client, courses, school, tr
         assert person.email not in page
 
 
-def test_a_school_without_training_says_so(client, school, trust_admin):
+def test_a_school_without_training_says_so(client, school, trust_admin, monkeypatch):
     school.trust = trust_admin.trust_memberships.get().trust
     school.save()
     client.force_login(trust_admin)
-    page = client.get(reverse("teacher_portal:trust_overview", args=[school.trust_id]))
-    assert "No staff training is set up yet." in page.content.decode()
+    url = reverse("teacher_portal:trust_overview", args=[school.trust_id])
+    assert "No staff courses yet." in client.get(url).content.decode()
+    # A host site without the training app: nothing to count, and no query for it.
+    installed = trust_training.apps.is_installed
+    monkeypatch.setattr(
+        trust_training.apps, "is_installed", lambda name: name != "training" and installed(name)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Staff training records are not kept in Streamwise on this site." in page
+    assert not [q for q in queries.captured_queries if "training_" in q["sql"]]
 
 
 @pytest.mark.parametrize("schools", [2, 5])
