@@ -7,8 +7,10 @@
 On PostgreSQL only (its own database, dropped and created afresh, dropped again at the end
 unless `--keep`). Seeds, with bulk inserts: a 40-lesson module; `--schools` schools in one trust,
 each with `--pupils` pupils in 30 classes (Years 6–8), the module set for every class (a third
-of it overdue), every pupil part-way through it, and ten concerns in three categories (half
-acknowledged). Then it times, in process through Django's test client (the whole request):
+of it overdue), every pupil part-way through it, ten concerns in three categories (half
+acknowledged), and staff training: `STAFF` members of staff, the shipped staff courses (some
+passed, some expired, one set for every teacher) and Part one (a third signed). Then it times,
+in process through Django's test client (the whole request):
 
 - the trust overview for the trust admin (goal under 500 ms, and the same number of queries as
   for a trust of two schools, which it also measures);
@@ -46,6 +48,7 @@ from pathlib import Path
 from bench.portal_grid import ROOT, _environment, _recreate_postgres_database, fast_insert
 
 CLASSES = 30
+STAFF = 60
 SYNC_CLASSES = 50
 GOALS = {"trust overview": 0.5, "first sync": 60.0, "re-sync (no change)": 15.0}
 RESULTS = ROOT / "bench" / "results" / "trust-scale.md"
@@ -136,6 +139,7 @@ def _seed_school(number, trust, module, lessons, rng):
                 }
             )
     fast_insert(LessonProgress, rows)
+    _seed_training(school, teacher, rng)
     categories = [
         ConcernCategory.objects.get_or_create(school=school, name=name)[0]
         for name in ("Online contact", "Bullying", "Sharing images")
@@ -151,6 +155,68 @@ def _seed_school(number, trust, module, lessons, rng):
         if n % 2 == 0:
             concern_acknowledge(concern=concern, user=dsl)
     return len(rows)
+
+
+def _seed_training(school, teacher, rng):
+    """`STAFF` teachers; each staff course passed by about half of them (a tenth of those
+    certificates expired), the second course set for every teacher, Part one signed by a third."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from schools.models import StaffMembership, StaffRole
+    from training.models import (
+        Audience,
+        CourseAssignment,
+        CourseCompletion,
+        PartOneSignoff,
+        SchoolTrainingSettings,
+        staff_courses,
+    )
+
+    User = get_user_model()
+    staff = User.objects.bulk_create(
+        [
+            User(username=f"staff-{school.pk}-{n}@bench.example", password="!")  # noqa: S106
+            for n in range(STAFF)
+        ]
+    )
+    StaffMembership.objects.bulk_create(
+        [StaffMembership(user=user, school=school, role=StaffRole.TEACHER) for user in staff]
+    )
+    today = timezone.localdate()
+    courses = list(staff_courses())
+    completions = []
+    for course in courses:
+        for user in staff:
+            if rng.random() < 0.5:
+                expired = rng.random() < 0.1
+                completions.append(
+                    CourseCompletion(
+                        user=user,
+                        school=school,
+                        course=course,
+                        passed_on=today - timedelta(days=400 if expired else 100),
+                        expires_on=today + timedelta(days=-35 if expired else 265),
+                        score=100,
+                    )
+                )
+    CourseCompletion.objects.bulk_create(completions)
+    if len(courses) > 1:
+        CourseAssignment.objects.create(
+            school=school,
+            course=courses[1],
+            audience=Audience.TEACHERS,
+            due_on=today + timedelta(days=20),
+            created_by=teacher,
+        )
+    SchoolTrainingSettings.objects.create(
+        school=school, part_one_version="September 2026", part_one_due_on=today
+    )
+    PartOneSignoff.objects.bulk_create(
+        [PartOneSignoff(user=user, school=school, version="September 2026") for user in staff[::3]]
+    )
 
 
 def _sync_zip(pupils: int) -> bytes:
@@ -236,6 +302,7 @@ def child(args) -> int:
     from bench.portal_grid import _bench_module
     from schools.models import School, StaffRole, Trust, TrustMembership
     from schools.services import school_create, staff_role_grant
+    from training.loader import courses_load
 
     global PUPILS
     PUPILS = args.pupils
@@ -255,6 +322,7 @@ def child(args) -> int:
         rng = random.Random(17)
         seed_started = time.perf_counter()
         module, lessons = _bench_module()
+        courses_load()
         trust = Trust.objects.create(name="Bench Trust", slug="bench-trust")
         small = Trust.objects.create(name="Two-school Trust", slug="two-school-trust")
         progress_rows = sum(
@@ -334,7 +402,8 @@ def report(data: dict, args, load_before, load_after) -> str:
         "Figures on an idle machine will be lower; these are what we saw.",
         "",
         f"Seeded {args.schools} schools in one trust, {args.schools * args.pupils:,} pupils, "
-        f"{data['progress_rows']:,} lesson progress rows, 10 concerns per school ({seeded}). "
+        f"{data['progress_rows']:,} lesson progress rows, 10 concerns and {STAFF} staff with "
+        f"training records per school ({seeded}). "
         "For the query count, two of the schools were then moved to a trust of their own, so "
         f"the big trust has {data['schools']} schools ({data['schools'] * args.pupils:,} pupils).",
         "",

@@ -14,6 +14,7 @@ nothing to count and no query is made.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from django.apps import apps
@@ -24,6 +25,19 @@ from django.utils.translation import gettext as _
 from schools.models import StaffMembership
 
 from .evidence import TrainingCompliance, TrainingRow
+
+
+@dataclass(frozen=True)
+class _Certificate:
+    """What `course_cell` reads of a `CourseCompletion`: its expiry, and whether it has expired
+    (the model's own rule, borrowed)."""
+
+    expires_on: date
+
+    def is_expired(self, today: date) -> bool:
+        from training.models import CourseCompletion
+
+        return CourseCompletion.is_expired(self, today)
 
 
 def trust_compliance(school_ids, *, today: date | None = None) -> dict[int, dict]:
@@ -39,24 +53,27 @@ def trust_compliance(school_ids, *, today: date | None = None) -> dict[int, dict
     from training.services import DONE, DUE, OVERDUE, Cell, _counts, course_cell
 
     today = today or timezone.localdate()
-    courses = list(staff_courses().only("pk", "slug", "title", "path"))
+    courses = [(course.pk, course) for course in staff_courses().only("slug", "title")]
     roles = defaultdict(lambda: defaultdict(set))  # school → user → roles
     for school_id, user_id, role in StaffMembership.objects.filter(
         school_id__in=school_ids, user__is_active=True
     ).values_list("school_id", "user_id", "role"):
         roles[school_id][user_id].add(role)
-    latest = {}  # (school, user, course) → the latest completion
-    for completion in (
+    # The latest certificate of each (school, member of staff, course). Plain rows, not model
+    # instances: a trust has thousands, and only the expiry date matters here.
+    latest = {}
+    for school_id, user_id, course_id, expires_on in (
         CourseCompletion.objects.filter(school_id__in=school_ids)
-        .only("school_id", "user_id", "course_id", "passed_on", "expires_on")
         .order_by("passed_on", "pk")
+        .values_list("school_id", "user_id", "course_id", "expires_on")
     ):
-        latest[(completion.school_id, completion.user_id, completion.course_id)] = completion
-    assignments = defaultdict(list)
-    for assignment in CourseAssignment.objects.filter(school_id__in=school_ids).only(
-        "school_id", "course_id", "audience", "due_on"
-    ):
-        assignments[assignment.school_id].append(assignment)
+        latest[(school_id, user_id, course_id)] = _Certificate(expires_on)
+    # Who each assigned course is for, and by when: (due date, roles) by school and course.
+    due = defaultdict(lambda: defaultdict(list))
+    for school_id, course_id, audience, due_on in CourseAssignment.objects.filter(
+        school_id__in=school_ids
+    ).values_list("school_id", "course_id", "audience", "due_on"):
+        due[school_id][course_id].append((due_on, Audience(audience).roles()))
     settings = {
         found.school_id: found
         for found in SchoolTrainingSettings.objects.filter(school_id__in=school_ids)
@@ -74,17 +91,14 @@ def trust_compliance(school_ids, *, today: date | None = None) -> dict[int, dict
         training = settings.get(school_id) or SchoolTrainingSettings()
         version = training.part_one_version
         course_counts = []
-        for course in courses:
+        for course_id, course in courses:
             cells = []
             for user_id, user_roles in staff.items():
-                due_dates = [
-                    a.due_on
-                    for a in assignments[school_id]
-                    if a.course_id == course.pk and user_roles & Audience(a.audience).roles()
-                ]
+                rules = due[school_id][course_id]
+                due_dates = [due_on for due_on, roles_for in rules if user_roles & roles_for]
                 cells.append(
                     course_cell(
-                        completion=latest.get((school_id, user_id, course.pk)),
+                        completion=latest.get((school_id, user_id, course_id)),
                         due_on=min(due_dates, default=None),
                         today=today,
                     )
