@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
@@ -124,19 +123,15 @@ def _completion(school_ids, today, lessons_of):
         lesson_of_module = Q()
         for module_id, lesson_ids in lessons_of.items():
             lesson_of_module |= Q(Exact(OuterRef("module"), module_id), lesson_id__in=lesson_ids)
-        completed = Coalesce(
-            Subquery(
-                LessonProgress.objects.filter(
-                    lesson_of_module,
-                    pupil_id=OuterRef("pupil_id"),
-                    status=ProgressStatus.COMPLETED,
-                )
-                .order_by()
-                .values("pupil_id")
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
+        # COUNT as a plain function, so that the subquery has no GROUP BY: one row, 0 or more.
+        completed = Subquery(
+            LessonProgress.objects.filter(
+                lesson_of_module, pupil_id=OuterRef("pupil_id"), status=ProgressStatus.COMPLETED
+            )
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n"),
+            output_field=IntegerField(),
         )
     rows = (
         _assigned_memberships(school_ids, today)
