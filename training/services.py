@@ -309,7 +309,10 @@ def training_table(school: School, *, today: date | None = None) -> TrainingTabl
     )
 
 
-def _counts(cells: list[Cell | None]) -> dict[str, int]:
+def status_counts(cells: list[Cell | None]) -> dict[str, int]:
+    """How many staff a course (or Part one) is required of, and how many are done, due soon
+    and overdue, from their cells (`course_cell`). Counts only: used wherever names may not
+    appear (the evidence page, the trust overview)."""
     required = [c for c in cells if c is not None and c.status != NOT_ASSIGNED]
     return {
         "staff": len(required),
@@ -339,13 +342,13 @@ def compliance_summary(school: School, *, today: date | None = None) -> dict:
             {
                 "slug": course.slug,
                 "title": course.title,
-                **_counts([row.courses[course.pk] for row in table.rows]),
+                **status_counts([row.courses[course.pk] for row in table.rows]),
             }
             for course in table.courses
         ],
         "part_one": {
             "version": table.part_one_version,
-            **_counts([row.part_one for row in table.rows]),
+            **status_counts([row.part_one for row in table.rows]),
         },
     }
 

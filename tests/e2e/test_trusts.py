@@ -15,6 +15,8 @@ from schools.models import StaffRole, Trust, TrustMembership
 from schools.services import staff_role_grant
 from tests import factories
 from tests.lessons.conftest import FIXTURE_CURRICULUM
+from training.loader import courses_load
+from training.models import CourseCompletion, staff_courses
 
 PASSWORD = "correct-horse-battery"
 PHONE = {"width": 390, "height": 844}
@@ -83,6 +85,16 @@ def test_a_trust_admin_opens_the_overview_sets_work_and_a_school_moves_its_dates
     factories.pupil(kestrels, "Isla")
     factories.pupil(elms, "Keira")
     elm_admin = factories.staff(other_school, StaffRole.SCHOOL_ADMIN)
+    courses_load()  # staff training, so that its table is on the page axe checks
+    course = staff_courses().first()
+    CourseCompletion.objects.create(
+        user=factories.staff(school, StaffRole.TEACHER, first_name="Trained"),
+        school=school,
+        course=course,
+        passed_on=timezone.localdate(),
+        expires_on=timezone.localdate() + datetime.timedelta(days=365),
+        score=100,
+    )
 
     login_staff(page, trust_admin.email, PASSWORD)
     page.wait_for_url(f"**/portal/trust/{trust.pk}/")
@@ -90,6 +102,11 @@ def test_a_trust_admin_opens_the_overview_sets_work_and_a_school_moves_its_dates
     expect(page.get_by_role("heading", name="Oakfield")).to_be_visible()
     expect(page.get_by_role("heading", name="Elmwood")).to_be_visible()
     expect(page.locator("main")).not_to_contain_text("Isla")
+    oakfield = page.get_by_role("region", name="Oakfield")
+    training = oakfield.get_by_role("region", name="Staff training (counts only)")
+    cells = training.get_by_role("row", name=course.title).get_by_role("cell")
+    expect(cells).to_have_text(["1", "1", "0", "0"])  # required of, done, due soon, overdue
+    expect(page.locator("main")).not_to_contain_text("Trained")
     accessible_at_both_widths(page, assert_accessible, "trust overview")
 
     page.get_by_role("link", name="Set a module for a year group in every school").click()

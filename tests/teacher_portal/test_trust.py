@@ -120,6 +120,69 @@ def test_only_chosen_pupils_count_for_work_set_for_some(
     assert figures.overdue == 0
 
 
+def test_each_pupil_and_lesson_counts_once_in_their_own_year_group(
+    trust, trust_admin, school, other_school, module, lesson, short_lesson, older_lesson, teacher
+):
+    """A hand-made school whose figures are counted here by hand: a pupil in two classes
+    that both have the module (one of them twice), a Year 5 pupil in a Year 4 class, and
+    pupils whose work does not count (archived pupil, archived class, withdrawn work, work
+    not open yet, lessons in progress or of another module)."""
+    older_module = older_lesson.get_parent().specific
+    kestrels, owls, hawks, wrens, robins = (
+        factories.TeachingGroupFactory(school=school, name=name, year_group=4)
+        for name in ("Kestrels", "Owls", "Hawks", "Wrens", "Robins")
+    )
+    falcons = factories.TeachingGroupFactory(school=school, name="Falcons", year_group=7)
+    ava, ben = (factories.pupil(kestrels, name).pupil for name in ("Ava", "Ben"))
+    cat = factories.pupil(kestrels, "Cat", year_group=5).pupil
+    gone = factories.pupil(kestrels, "Gone").pupil
+    owls.pupils.add(ava)
+    outside = [factories.pupil(g, f"In {g.name}").pupil for g in (hawks, wrens, robins)]
+    fay = factories.pupil(falcons, "Fay").pupil
+
+    def set_module(group, module=module, opens_in=-3):
+        return assignment_create(
+            group=group, module=module, opens_on=days(opens_in), due_on=days(5), created_by=teacher
+        )
+
+    for group in (kestrels, kestrels, owls, hawks):
+        set_module(group)
+    withdrawn = set_module(wrens)
+    set_module(robins, opens_in=2)
+    set_module(falcons, module=older_module)
+    Assignment.objects.filter(pk=withdrawn.pk).update(withdrawn_at=timezone.now())
+    hawks.archived_at = timezone.now()
+    hawks.save()
+
+    complete(ava, lesson, short_lesson, older_lesson)
+    complete(ben, lesson)
+    LessonProgress.objects.create(pupil=ben, lesson=short_lesson, status=ProgressStatus.IN_PROGRESS)
+    complete(cat, short_lesson)
+    complete(gone, lesson, short_lesson)
+    gone.archived_at = timezone.now()
+    gone.save()
+    for pupil in outside:
+        complete(pupil, lesson)
+    complete(fay, older_lesson, lesson)
+
+    figures = next(
+        f for f in trust_overview(trust=trust, user=trust_admin).schools if f.school == school
+    )
+    rows = {
+        (year.year_group, row.module.pk): (year.pupils, row.pupils, row.done, row.possible)
+        for year in figures.years
+        for row in year.modules
+    }
+    older_lessons = older_module.get_children().live().count()
+    assert rows == {
+        (4, module.pk): (5, 2, 3, 4),  # Ava 2 + Ben 1, of 2 pupils × 2 lessons
+        (5, module.pk): (1, 1, 1, 2),
+        (7, older_module.pk): (1, 1, 1, older_lessons),
+    }
+    other = next(f for f in trust_overview(trust=trust, user=trust_admin).schools if f != figures)
+    assert other.years == []
+
+
 def test_the_page_names_no_pupil_class_or_concern(
     client, trust, trust_admin, school, other_school, module, lesson
 ):
