@@ -103,7 +103,9 @@ def trust_compliance(school_ids, *, today: date | None = None) -> dict[int, dict
                         today=today,
                     )
                 )
-            course_counts.append({"slug": course.slug, "title": course.title, **status_counts(cells)})
+            course_counts.append(
+                {"slug": course.slug, "title": course.title, **status_counts(cells)}
+            )
         part_one = []
         if version:
             for user_id in staff:
