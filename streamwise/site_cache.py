@@ -20,7 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from wagtail.models import Page, Site
 
-_remembered: dict[tuple[str, int], tuple[float, Site | None]] = {}
+_remembered: dict[tuple[str, object], tuple[float, Site | None]] = {}  # (host, port): found
 _lock = threading.Lock()
 _forgotten = [0]  # how many times everything was forgotten: a request that saw it happen
 UNKNOWN = object()  # nothing remembered for a host (None is "no site for this host")
@@ -63,7 +63,7 @@ def _fresh_pair(site: Site) -> Site:
     return mine
 
 
-def remembered_site(hostname: str, port: int):
+def remembered_site(hostname: str, port):
     """The remembered site for this host and port (a copy), None for "no site there", or
     UNKNOWN when nothing is remembered (or it is too old)."""
     hit = _remembered.get((hostname, port))
@@ -72,7 +72,7 @@ def remembered_site(hostname: str, port: int):
     return _fresh_pair(hit[1]) if hit[1] is not None else None
 
 
-def remember_site(hostname: str, port: int, site: Site | None, *, since: int) -> None:
+def remember_site(hostname: str, port, site: Site | None, *, since: int) -> None:
     """Remember the site Wagtail found for this host and port (a copy made now), unless sites
     or pages changed since the request began (`since`, from `forgotten_count`)."""
     if _seconds() <= 0:
@@ -99,7 +99,7 @@ class WagtailSiteCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = (split_domain_port(request.get_host())[0], int(request.get_port()))
+        key = (split_domain_port(request.get_host())[0], request.get_port())
         site = remembered_site(*key)
         if site is not UNKNOWN:
             request._wagtail_site = site

@@ -28,12 +28,12 @@ def test_a_page_looks_the_site_up_once_then_it_is_remembered(client, settings):
     site.save()
     assert _site_queries(client, "/") == 1
     assert _site_queries(client, "/") == 0
-    assert site_cache.remembered_site("localhost", 80).pk == site.pk
+    assert site_cache.remembered_site("localhost", "80").pk == site.pk
 
 
 def test_a_page_without_wagtail_never_looks_the_site_up(client):
     assert _site_queries(client, reverse("pupil_login"), host="testserver") == 0
-    assert site_cache.remembered_site("testserver", 80) is site_cache.UNKNOWN
+    assert site_cache.remembered_site("testserver", "80") is site_cache.UNKNOWN
 
 
 def test_each_request_gets_its_own_copy():
@@ -84,5 +84,5 @@ def test_another_host_gets_its_own_site(client, settings):
     Site.objects.create(hostname="other.example", port=80, root_page=other_root)
     client.get("/", HTTP_HOST=default.hostname)
     client.get("/", HTTP_HOST="other.example")
-    assert site_cache.remembered_site("other.example", 80).root_page.pk == other_root.pk
-    assert site_cache.remembered_site(default.hostname, 80).pk == default.pk
+    assert site_cache.remembered_site("other.example", "80").root_page.pk == other_root.pk
+    assert site_cache.remembered_site(default.hostname, "80").pk == default.pk
