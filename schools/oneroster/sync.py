@@ -515,8 +515,8 @@ class _Planner:
         order = {kind: index for index, kind in enumerate(PUPIL_KINDS)}
         return sorted(plans, key=lambda p: (order[p.kind], p.name.casefold()))
 
-    def plan_pupil(self, sid, line, name, year, targets, names, links, existing):
-        """The plan for one pupil row of the file, or None (with a problem) if it can't be used."""
+    def claim_name(self, line, name, names) -> bool:
+        """Note that `name` is on `line`; False (with a problem) if an earlier line has it."""
         if name.casefold() in names:
             self.problem(
                 "users.csv",
@@ -525,8 +525,14 @@ class _Planner:
                 _("Same name as the pupil on line %(line)s, even with the whole family name.")
                 % {"line": names[name.casefold()]},
             )
-            return None
+            return False
         names[name.casefold()] = line
+        return True
+
+    def plan_pupil(self, sid, line, name, year, targets, names, links, existing):
+        """The plan for one pupil row of the file, or None (with a problem) if it can't be used."""
+        if not self.claim_name(line, name, names):
+            return None
         if len(name) > NAME_MAX_LENGTH:
             self.problem(
                 "users.csv",

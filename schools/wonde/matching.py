@@ -279,16 +279,8 @@ class WondePlanner(_Planner):
         ) % {"here": here}
 
     def _hand_over(self, sid, line, name, year, targets, names, existing, pupil):
-        if name.casefold() in names:
-            self.problem(
-                "users.csv",
-                line,
-                name,
-                _("Same name as the pupil on line %(line)s, even with the whole family name.")
-                % {"line": names[name.casefold()]},
-            )
+        if not self.claim_name(line, name, names):
             return None
-        names[name.casefold()] = line
         clash = existing.get(name.casefold())
         if len(name) > NAME_MAX_LENGTH or (clash is not None and clash.pk != pupil.pk):
             self.problem(
