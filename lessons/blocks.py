@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
-from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageChooserBlock
 
 from h5p import conf as h5p_conf
 from h5p.blocks import H5PActivityBlock
+
+from .chooser_blocks import DocumentChooserBlock, ImageChooserBlock
 
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 STORY_FEATURES = ["bold", "italic"]
