@@ -4,7 +4,8 @@ Host sites add both to `TEMPLATES[0]["OPTIONS"]["context_processors"]` (system c
 they are missing):
 
 - `safeguarding.context_processors.safeguarding` gives `safeguarding_waiting`, how much waits for
-  a DSL or deputy DSL (the count in the header);
+  a DSL or deputy DSL (the count in the header), and `safeguarding_waiting_elsewhere`, the same
+  counts for the other schools where they are a lead (shown beside the school switcher);
 - `safeguarding.context_processors.email_outage` gives `safeguarding_email_outage`, which tells
   DSLs, deputy DSLs and school admins when safeguarding emails are not getting through, so that
   nobody relies on an email that is stuck in the outbox. Include
@@ -41,7 +42,13 @@ def safeguarding(request) -> dict:
 
         return waiting_count(user=user)
 
-    return {"safeguarding_waiting": waiting}
+    @cache
+    def elsewhere() -> list[tuple[str, int]]:
+        from .services.triage import waiting_elsewhere
+
+        return waiting_elsewhere(user=user)
+
+    return {"safeguarding_waiting": waiting, "safeguarding_waiting_elsewhere": elsewhere}
 
 
 def email_outage(request) -> dict:

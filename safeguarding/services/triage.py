@@ -23,12 +23,13 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from schools.permissions import is_safeguarding_lead
+from schools.models import SAFEGUARDING_ROLES, School
+from schools.permissions import all_roles_by_school, is_safeguarding_lead, school_in_use_id
 
 from ..models import (
     Alert,
@@ -65,6 +66,32 @@ def waiting_count(*, user) -> int:
         return 0
     concerns = Concern.objects.visible_to(user).unacknowledged().count()
     return concerns + Flag.objects.visible_to(user).needs_review().count()
+
+
+def waiting_elsewhere(*, user) -> list[tuple[str, int]]:
+    """(school name, how many wait) for the other schools where `user` is a lead, while they
+    work in one school: someone who is DSL of two schools must not miss a concern waiting in
+    the one they are not looking at. Counts only; schools with nothing waiting are left out.
+    Nothing (and no query) for someone who is a lead in one school or none."""
+    current = school_in_use_id(user)
+    others = [
+        school_id
+        for school_id, roles in all_roles_by_school(user).items()
+        if school_id != current and roles & set(SAFEGUARDING_ROLES)
+    ]
+    if not others:
+        return []
+    counts: dict[int, int] = {}
+    for rows in (
+        Concern.objects.filter(school_id__in=others).unacknowledged().values("school_id"),
+        Flag.objects.filter(school_id__in=others).needs_review().values("school_id"),
+    ):
+        for row in rows.order_by().annotate(n=Count("pk")):
+            counts[row["school_id"]] = counts.get(row["school_id"], 0) + row["n"]
+    if not counts:
+        return []
+    names = dict(School.objects.filter(pk__in=counts).values_list("pk", "name"))
+    return sorted(((names[pk], n) for pk, n in counts.items()), key=lambda item: item[0])
 
 
 def login_landing_url(*, user) -> str | None:

@@ -55,3 +55,33 @@ def test_no_switch_where_the_person_is_not_a_lead_nor_on_a_post(
     assert client.session.get(SESSION_KEY) in (None, school.pk)
     concern.refresh_from_db()
     assert concern.acknowledged_at is None
+
+
+def _working_in(client, school):
+    session = client.session
+    session[SESSION_KEY] = school.pk
+    session.save()
+
+
+def test_a_lead_working_in_one_school_is_told_what_waits_in_the_other(
+    client, dsl, school, other_school, far_pupil
+):
+    staff_role_grant(user=dsl, school=other_school, role=StaffRole.DSL)
+    concern = _far_concern(other_school, far_pupil)
+    mfa_session(client, dsl)
+    _working_in(client, school)
+    page = client.get(reverse("safeguarding:home")).content.decode()
+    assert "1 waiting for a safeguarding lead in Elmwood." in page
+    assert "Seen on a stream." not in page  # counts only: nothing of the concern itself
+    assert concern.pupil.display_name not in page
+
+    _working_in(client, other_school)  # in Elmwood it is in the inbox, not a hint
+    assert "waiting for a safeguarding lead in" not in client.get(reverse("safeguarding:home")).text
+
+
+def test_no_hint_where_the_person_is_not_a_lead(client, dsl, school, other_school, far_pupil):
+    staff_role_grant(user=dsl, school=other_school, role=StaffRole.TEACHER)
+    _far_concern(other_school, far_pupil)
+    mfa_session(client, dsl)
+    _working_in(client, school)
+    assert "waiting for a safeguarding lead in" not in client.get(reverse("safeguarding:home")).text
