@@ -1,6 +1,7 @@
+"""The benchmark's WSGI entry: Streamwise's own (streamwise.wsgi), with the bench settings."""
+
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-application = get_wsgi_application()
+
+from streamwise.wsgi import application  # noqa: E402, F401 - the production entry, gc.freeze() included

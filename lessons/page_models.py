@@ -17,6 +17,7 @@ from django.core.validators import (
     validate_comma_separated_integer_list,
 )
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks as wagtail_blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -29,10 +30,11 @@ from wagtail.search import index
 from schools.models import AgeBand, Pupil
 
 from .blocks import ActivityBlock, LessonBodyBlock
+from .body_cache import parsed_steps
 from .choices import ABUSE_TOPICS, KeyStage
 from .completion import ActivityAnswered, CompletionRequirement, QuizPassed, StepReached
 from .plans import PLAN_BLOCK_TYPES, lesson_edit_handler
-from .routing import ModuleLink, RoutedUrlMixin, route_lesson
+from .routing import ModuleLink, RoutedUrlMixin, route_child, route_lesson
 
 AGE_BAND_ORDER = [band.value for band in AgeBand]
 
@@ -45,6 +47,28 @@ def _outcomes_field(**kwargs):
         help_text=_("Short sentences that start “I can…” or “I know…”."),
         **kwargs,
     )
+
+
+def body_steps(page) -> list[Step]:
+    """The steps of a lesson (or staff course) body, parsed from its StreamField."""
+    steps = []
+    for number, child in enumerate(page.body, start=1):
+        children = list(child.value["content"])
+        for block in [child, *children]:
+            # Blocks added in an unsaved admin preview have no id yet.
+            block.id = block.id or str(uuid.uuid4())
+        steps.append(
+            Step(
+                number=number,
+                id=child.id,
+                title=child.value["title"],
+                children=children,
+                narration=child.value.get("narration"),
+                picture=child.value.get("picture"),
+                picture_alt=child.value.get("picture_alt") or "",
+            )
+        )
+    return steps
 
 
 class LessonLibraryPage(Page):
@@ -74,6 +98,11 @@ class LessonLibraryPage(Page):
         if not path_components and getattr(self, "remembered_site_root", False):
             # A copy remembered from an earlier request: serve the page as it is saved now.
             return type(self).objects.get(pk=self.pk).route(request, path_components)
+        if path_components:  # a module, or another page below the library
+            child = route_child(self, path_components[0])
+            if child is None:
+                raise Http404
+            return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
     def modules_by_band(self) -> list[tuple[str, list[ModulePage]]]:
@@ -312,24 +341,10 @@ class LessonPage(RoutedUrlMixin, RoutablePageMixin, Page):
 
     @cached_property
     def steps(self) -> list[Step]:
-        steps = []
-        for number, child in enumerate(self.body, start=1):
-            children = list(child.value["content"])
-            for block in [child, *children]:
-                # Blocks added in an unsaved admin preview have no id yet.
-                block.id = block.id or str(uuid.uuid4())
-            steps.append(
-                Step(
-                    number=number,
-                    id=child.id,
-                    title=child.value["title"],
-                    children=children,
-                    narration=child.value.get("narration"),
-                    picture=child.value.get("picture"),
-                    picture_alt=child.value.get("picture_alt") or "",
-                )
-            )
-        return steps
+        # Routed by the library, the body's saved text is known: each process parses a text
+        # once (lessons.body_cache).
+        text = getattr(self, "routed_body_text", None)
+        return parsed_steps(self._state.db or "default", text, lambda: body_steps(self))
 
     @property
     def last_step(self) -> int:

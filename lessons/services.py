@@ -39,6 +39,7 @@ from .models import (
     ModulePage,
     ProgressStatus,
 )
+from .pupil_rows import progress_row, response_row
 from .signals import lesson_completed
 
 # Gaps longer than this between two actions are not counted as time spent in the lesson
@@ -63,9 +64,11 @@ class ActivitySubmission:
 
 def _locked_progress(*, pupil: Pupil, lesson: LessonPage) -> LessonProgress:
     """The pupil's progress row for the lesson, created if needed and locked until commit."""
-    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        pupil=pupil, lesson=lesson
-    )
+    progress = progress_row(pupil, lesson, locked=True)
+    if progress is None:  # the first time: get_or_create settles a race between two requests
+        progress, _created = LessonProgress.objects.select_for_update().get_or_create(
+            pupil=pupil, lesson=lesson
+        )
     progress.pupil = pupil  # already loaded: the completion checks need it
     return progress
 
@@ -223,11 +226,7 @@ def progress_record_activity(
     by a signal receiver). `score` is clamped to 0…1. Re-sending the same result is a no-op.
     """
     progress = _locked_progress(pupil=pupil, lesson=lesson)
-    existing = (
-        ActivityResponse.objects.for_pupil(pupil)
-        .filter(lesson=lesson, activity_id=activity_id)
-        .first()
-    )
+    existing = response_row(pupil, lesson, activity_id)
     response = _response_save(
         pupil=pupil,
         lesson=lesson,
@@ -262,11 +261,7 @@ def activity_submit(
     """
     activity = _activity(lesson, activity_id)
     progress = _locked_progress(pupil=pupil, lesson=lesson)
-    existing = (
-        ActivityResponse.objects.for_pupil(pupil)
-        .filter(lesson=lesson, activity_id=activity_id)
-        .first()
-    )
+    existing = response_row(pupil, lesson, activity_id)
     previous = existing.answer if existing else None
     try:
         answer = activity.block.answer_from_data(activity.value, data, previous)

@@ -54,6 +54,7 @@ from .player import (
     step_items,
     unmet_for,
 )
+from .pupil_rows import progress_row, response_rows
 
 SAFE_METHODS = ("GET", "HEAD")
 
@@ -186,11 +187,8 @@ def _render_step(
     responses: dict[str, ActivityResponse] = {}
     if viewer.pupil is not None:
         if not progress_known:
-            progress = LessonProgress.objects.for_pupil(viewer.pupil).filter(lesson=lesson).first()
-        responses = {
-            r.activity_id: r
-            for r in ActivityResponse.objects.for_pupil(viewer.pupil).filter(lesson=lesson)
-        }
+            progress = progress_row(viewer.pupil, lesson)
+        responses = response_rows(viewer.pupil, lesson)
     last = lesson.last_step
     step = lesson.steps[number - 1] if number else None
     context = lesson.get_context(request)
@@ -249,7 +247,7 @@ def lesson_open(request, lesson: LessonPage, *, viewer: LessonViewer):
         return response
     progress = None
     if viewer.pupil is not None:
-        progress = LessonProgress.objects.for_pupil(viewer.pupil).filter(lesson=lesson).first()
+        progress = progress_row(viewer.pupil, lesson)
         if progress and progress.current_step > 0 and not progress.is_completed:
             messages.info(request, _("Welcome back! Carry on where you left off."))
             step = min(progress.current_step, lesson.last_step)
@@ -310,7 +308,7 @@ def lesson_activity(request, lesson: LessonPage, activity_id: str, *, viewer: Le
     if request.htmx:
         progress = submission.progress
         if progress is None and viewer.pupil is not None:
-            progress = LessonProgress.objects.for_pupil(viewer.pupil).filter(lesson=lesson).first()
+            progress = progress_row(viewer.pupil, lesson)
         state = activity_state(
             lesson,
             activity_id,

@@ -132,6 +132,8 @@ STREAMWISE_DEFAULTS: dict[str, Any] = {
     # Sessions end when the browser closes and after a school day at most (shared computers).
     "SESSION_COOKIE_AGE": 8 * 60 * 60,
     "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
+    # Django's database sessions, with the read compiled once per process (issue 16).
+    "SESSION_ENGINE": "schools.sessions",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Emails to the DSL, escalations and exports run in `manage.py db_worker`.

@@ -8,14 +8,17 @@ from tests import factories
 def _clear_cache():
     from django.core.cache import cache
 
+    from lessons.body_cache import forget_all as forget_bodies
     from streamwise.site_cache import forget_sites
 
     # Each test's database starts afresh (a flush sends no signals): forget remembered sites too.
     cache.clear()
     forget_sites()
+    forget_bodies()
     yield
     cache.clear()
     forget_sites()
+    forget_bodies()
 
 
 @pytest.fixture

@@ -202,3 +202,26 @@ def test_the_routed_lesson_holds_what_the_orm_reads(lesson, rf):
     if expected.quiz is not None:
         for field in type(expected.quiz)._meta.concrete_fields:
             assert getattr(found.quiz, field.attname) == getattr(expected.quiz, field.attname)
+
+
+def test_a_module_page_is_routed_by_the_library_as_wagtail_would(
+    pupil_client, lesson, django_assert_max_num_queries
+):
+    module = lesson.get_parent()
+    pupil_client.get(module.url)
+    # Session, account with pupil, the child page, its specific page, Wagtail's two view
+    # restriction queries, then the module page's own: lessons, progress, quiz, parent pack.
+    with django_assert_max_num_queries(10):
+        response = pupil_client.get(module.url)
+    assert response.status_code == 200 and module.title in response.text
+    assert pupil_client.get(module.url + "no-such-lesson/").status_code == 404
+    module.unpublish()
+    assert pupil_client.get(module.url).status_code == 404
+
+
+def test_a_view_restriction_on_a_module_page_still_applies(pupil_client, lesson):
+    module = lesson.get_parent()
+    PageViewRestriction.objects.create(
+        page=module, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    assert b'name="password"' in pupil_client.get(module.url).content
