@@ -22,9 +22,9 @@ class AdminNotForYouMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
+            self._is_admin(request.path_info)  # first: other pages never load the user here
+            and user is not None
             and user.is_authenticated
-            and self._is_admin(request.path_info)
             and not user.has_perm("wagtailadmin.access_admin")
         ):
             template = "streamwise/admin_not_for_you.html"
