@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from http import HTTPMethod
 
 from django.core.validators import (
@@ -47,6 +47,15 @@ def _outcomes_field(**kwargs):
         help_text=_("Short sentences that start “I can…” or “I know…”."),
         **kwargs,
     )
+
+
+@cache
+def _no_restrictions():
+    """An empty, already evaluated QuerySet: iterating it (Wagtail's view-restriction check on
+    every lesson step) builds and compiles nothing. Any method called on it returns a copy."""
+    restrictions = PageViewRestriction.objects.none()
+    list(restrictions)
+    return restrictions
 
 
 def body_steps(page) -> list[Step]:
@@ -423,7 +432,7 @@ class LessonPage(RoutedUrlMixin, RoutablePageMixin, Page):
     def get_view_restrictions(self):
         # Routed by the library, the lesson's query already said whether any apply.
         if getattr(self, "view_restricted", None) is False:
-            return PageViewRestriction.objects.none()
+            return _no_restrictions()
         return super().get_view_restrictions()
 
     def step_url(self, number: int, *, request=None) -> str:
