@@ -33,6 +33,7 @@ from .models import (
     counted_attempt,
 )
 from .permissions import pupil_may_take
+from .pupil_rows import quiz_questions
 from .questions import AnswerInvalid, OptionData, evaluate, normalise, question_problems
 from .screening import free_text_screen
 from .signals import attempt_submitted
@@ -292,16 +293,16 @@ def attempt_questions(attempt: Attempt) -> list[Question]:
 
     Questions added to the quiz after the attempt started come last; removed ones are gone.
     """
-    questions = {
-        q.pk: q
-        for q in Question.objects.filter(quiz_id=attempt.quiz_id).prefetch_related("options")
-    }
+    questions = {q.pk: q for q in quiz_questions(attempt.quiz_id)}
     order = [pk for pk in attempt.question_order if pk in questions]
     order += [
         pk
         for pk in sorted(questions, key=lambda pk: questions[pk].sort_order or 0)
         if pk not in order
     ]
+    if Attempt._meta.get_field("quiz").is_cached(attempt):
+        for question in questions.values():
+            question.quiz = attempt.quiz  # already loaded: reading it costs no query
     return [questions[pk] for pk in order]
 
 

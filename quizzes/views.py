@@ -18,6 +18,7 @@ from . import analysis, gains, say_or_draw, services
 from .forms import AnswerForm
 from .models import Answer, Attempt, FeedbackTiming, Quiz, Shows, Strand, counted_attempt
 from .permissions import pupil_may_take
+from .pupil_rows import answer_row, pupil_attempt
 from .questions import evaluate
 
 RETURN_KEY = "quizzes:return:{}"
@@ -55,10 +56,10 @@ def _way_back(request, quiz: Quiz) -> tuple[str, str]:
 
 
 def _pupil_attempt(request, attempt_pk: int) -> Attempt:
-    pupil = get_pupil(request.user)
-    return get_object_or_404(
-        Attempt.objects.for_pupil(pupil).select_related("quiz", "pupil"), pk=attempt_pk
-    )
+    attempt = pupil_attempt(get_pupil(request.user), attempt_pk)
+    if attempt is None:
+        raise Http404
+    return attempt
 
 
 def _question_url(attempt: Attempt, number: int) -> str:
@@ -136,7 +137,7 @@ def question(request, attempt_pk: int, number: int):
     if not 1 <= number <= len(questions):
         raise Http404
     current = questions[number - 1]
-    answer = Answer.objects.filter(attempt=attempt, question=current).first()
+    answer = answer_row(attempt, current)
     per_question = quiz.feedback_timing == FeedbackTiming.PER_QUESTION
     form_kwargs = {
         "question": current,
