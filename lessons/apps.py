@@ -33,3 +33,20 @@ class LessonsConfig(AppConfig):
             sender=XAPIStatement,
             dispatch_uid="lessons.receivers.h5p_text_answered",
         )
+        # Lesson bodies kept parsed per process hold the images, documents and H5P activities
+        # they show: saving or deleting one forgets those bodies (lessons.body_cache).
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+
+        from h5p.models import H5PContent
+
+        from .body_cache import forget_records
+
+        for model in (get_image_model(), get_document_model(), H5PContent):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_records,
+                    sender=model,
+                    dispatch_uid=f"lessons.body_cache.{signal is post_save}.{model._meta.label}",
+                )

@@ -1,6 +1,7 @@
 """Lesson bodies are parsed once per process, keyed by their saved text (lessons.body_cache)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.images import get_image_model
 
 from lessons import body_cache
@@ -47,15 +48,53 @@ def test_pages_not_routed_by_the_library_keep_nothing(build_lesson):
     )
 
 
-def test_steps_holding_a_record_are_never_kept(db):
-    """A chosen image may be replaced while the lesson's text stays the same."""
-    image = get_image_model()(title="a picture", width=1, height=1)
-    parsed = []
-
+def _picture_steps(parsed, image):
     def parse():
         parsed.append(1)
         return [Step(number=1, id="s1", title="One", children=[], picture=image)]
 
+    return parse
+
+
+def test_steps_holding_a_record_are_kept_for_a_while(db, settings, monkeypatch):
+    """A chosen image may be replaced while the lesson's text stays the same: other processes
+    keep such a body for STREAMWISE_LESSON_RECORDS_SECONDS at most."""
+    settings.STREAMWISE_LESSON_RECORDS_SECONDS = 60
+    parse = _picture_steps(parsed := [], get_image_model()(title="a picture", width=1, height=1))
+    now = [1000.0]
+    monkeypatch.setattr(body_cache.time, "monotonic", lambda: now[0])
+    body_cache.parsed_steps("default", "text with a picture", parse)
+    now[0] += 59
+    body_cache.parsed_steps("default", "text with a picture", parse)
+    assert len(parsed) == 1
+    now[0] += 2
+    body_cache.parsed_steps("default", "text with a picture", parse)
+    assert len(parsed) == 2
+
+
+def test_saving_an_image_forgets_the_bodies_holding_records_at_once(db):
+    image_model = get_image_model()
+    parse = _picture_steps(parsed := [], image_model(title="a picture", width=1, height=1))
+    plain = []
+    body_cache.parsed_steps("default", "text with a picture", parse)
+    body_cache.parsed_steps("default", "plain text", lambda: plain.append(1) or [])
+    body_cache.parsed_steps("default", "text with a picture", parse)
+    assert len(parsed) == 1
+    gif = (
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
+        b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    )
+    image_model.objects.create(
+        title="another", file=SimpleUploadedFile("dot.gif", gif), width=1, height=1
+    )
+    body_cache.parsed_steps("default", "text with a picture", parse)
+    body_cache.parsed_steps("default", "plain text", lambda: plain.append(1) or [])
+    assert len(parsed) == 2 and len(plain) == 1
+
+
+def test_zero_seconds_never_keeps_records(db, settings):
+    settings.STREAMWISE_LESSON_RECORDS_SECONDS = 0
+    parse = _picture_steps(parsed := [], get_image_model()(title="a picture", width=1, height=1))
     body_cache.parsed_steps("default", "text with a picture", parse)
     body_cache.parsed_steps("default", "text with a picture", parse)
     assert len(parsed) == 2
