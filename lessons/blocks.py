@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
@@ -800,6 +801,8 @@ class RevealCardsBlock(ActivityBlock):
             for index, card in enumerate(value["cards"])
         ]
         context["result"] = result
+        # Every card's button is a form of its own, each opened the same way: render it once.
+        context["form_open"] = render_to_string("lessons/activities/_form_open.html", context)
         return context
 
 
