@@ -156,9 +156,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's manifest storage, or Django's plain one, each remembering URLs.
+        "BACKEND": "streamwise.static_storage.RememberedManifestStaticFilesStorage"
         if not DEBUG and not env_bool("STREAMWISE_PLAIN_STATIC")
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "streamwise.static_storage.RememberedStaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
