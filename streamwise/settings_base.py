@@ -18,7 +18,9 @@ It adds what is missing and never replaces a value the site already set:
 - allauth's authentication backend;
 - the settings below (``STREAMWISE_DEFAULTS``): sign-in through allauth, short browser-session
   cookies, the database task backend (run ``manage.py db_worker`` beside the web server) and the
-  strict content security policy (``SECURE_CSP``, built by ``streamwise_csp``).
+  strict content security policy (``SECURE_CSP``, built by ``streamwise_csp``);
+- for an SQLite database whose options the site has not set: ``transaction_mode`` IMMEDIATE and
+  a 20-second ``timeout``, which the task worker running beside the web server needs.
 
 The standalone Streamwise project (``streamwise.settings``) calls the same function.
 ``manage.py check`` names anything still missing (``streamwise/checks.py``).
@@ -200,6 +202,18 @@ def _add_context_processors(templates: list[dict]) -> None:
         return
 
 
+def _sqlite_for_a_worker(databases: dict) -> None:
+    """SQLite databases the site has not tuned get what the task worker needs beside the web
+    server: write transactions that take the lock when they begin (two connections that both
+    read, then write, otherwise fail at once with "database is locked"; the worker's heartbeat
+    has a connection of its own) and 20 seconds to wait for it. Options already set are kept."""
+    for database in databases.values():
+        if database.get("ENGINE") == "django.db.backends.sqlite3":
+            options = database.setdefault("OPTIONS", {})
+            options.setdefault("transaction_mode", "IMMEDIATE")
+            options.setdefault("timeout", 20)
+
+
 def streamwise_settings(namespace: MutableMapping[str, Any]) -> None:
     """Add Streamwise's apps, middleware, context processors, backends and settings.
 
@@ -222,6 +236,7 @@ def streamwise_settings(namespace: MutableMapping[str, Any]) -> None:
             namespace[name] = type(value)(value) if isinstance(value, list | dict | set) else value
     providers = namespace.setdefault("SOCIALACCOUNT_PROVIDERS", {})
     providers.setdefault("microsoft", {}).setdefault("provider_class", MICROSOFT_PROVIDER_CLASS)
+    _sqlite_for_a_worker(namespace.get("DATABASES", {}))
 
     if "SECURE_CSP" not in namespace:
         namespace["SECURE_CSP"] = streamwise_csp(

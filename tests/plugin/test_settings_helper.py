@@ -125,3 +125,22 @@ def test_the_standalone_site_uses_the_same_helper():
     assert settings.MIDDLEWARE[-len(settings_base.STREAMWISE_MIDDLEWARE) :] == (
         settings_base.STREAMWISE_MIDDLEWARE
     )
+
+
+def test_an_untuned_sqlite_database_gets_immediate_transactions_and_time_to_wait():
+    site = {
+        "DATABASES": {
+            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"},
+            "tuned": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": "other.sqlite3",
+                "OPTIONS": {"timeout": 5, "transaction_mode": "DEFERRED"},
+            },
+            "pg": {"ENGINE": "django.db.backends.postgresql", "NAME": "school"},
+        }
+    }
+    streamwise_settings(site)
+    databases = site["DATABASES"]
+    assert databases["default"]["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    assert databases["tuned"]["OPTIONS"] == {"timeout": 5, "transaction_mode": "DEFERRED"}
+    assert "OPTIONS" not in databases["pg"]
