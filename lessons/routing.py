@@ -11,6 +11,10 @@ took Django about 10 ms of CPU to compile on every request (measured through the
 with `bench/peer`), more than everything else on the lesson page's route. The text is built once
 per process from the models' own metadata (tables and columns are never spelled out by hand) and
 only the slugs and paths are parameters.
+
+Other pages below the library (its modules, a host site's own pages) are found by
+`route_child`: Wagtail's own two queries for one level, prepared once per process
+(`schools.prepared`); Wagtail's view-restriction check still runs for them.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from lessons.models import LessonPage
+from lessons.page_models import body_steps
 from schools.models import School, StaffRole
 
 from .blocks import QuizQuestionBlock, StaffCourseBodyBlock
@@ -92,7 +93,8 @@ class StaffCoursePage(Page):
         return reverse("training:course", args=[self.slug])
 
     # The lesson player's helpers read steps and activities the same way for both page types.
-    steps = cached_property(LessonPage.steps.func)
+    # A course is never routed by the lesson library, so its body is parsed on each request.
+    steps = cached_property(body_steps)
     activities = cached_property(LessonPage.activities.func)
 
     def reverse_subpage(self, name: str, args=None, kwargs=None) -> str:
